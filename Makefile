@@ -1,0 +1,18 @@
+# `make demo`: set up and clean the built-in samples; `make test`: set up and run the test suite.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q -U pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+.PHONY: demo test
+demo: $(VENV)/.installed
+	$(VENV)/bin/scraper clean samples -o articles.jsonl
+	@echo "wrote articles.jsonl: $$(wc -l < articles.jsonl) articles"
+
+test: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q

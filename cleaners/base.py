@@ -1,0 +1,193 @@
+"""The declarative site-cleaner API.
+
+A site cleaner is one module in `cleaners/` that defines ``CLEANER = SiteCleaner(...)``: the site's
+domains and one `Layout` per template version, newest first. The registry finds it by itself.
+
+    CLEANER = SiteCleaner(
+        name="example",
+        domains=("example.com",),
+        layouts=(
+            Layout(
+                version="2024",
+                body="article .field-name-body",        # first match is the article text
+                drop=(".share-bar", ".related"),         # removed from the page before anything is read
+                title="h1.title",
+                authors=".byline a",
+                published="time[datetime]",
+                lead="article ul.highlights",            # standfirst bullets, placed before the body
+                caption="figure figcaption",
+                drop_text=(r"^Short Url$",),             # paragraphs removed by wording
+            ),
+        ),
+    )
+
+How a page is cleaned: the first layout whose `body` selector matches is used (so an old layout keeps
+working for archived pages while the new one serves current pages); fields given by selectors are read
+first, then the `drop` blocks and the shared boilerplate (`cleaners.boilerplate`) are removed, the body
+is read as paragraphs, prompt paragraphs (`drop_text` + shared) are removed, the text is cut at the first
+`stop_text` paragraph (an appended next story), trailing credit lines go to `credit`, and a dateline is
+read from the first paragraph. A field without a selector falls back to the page metadata (JSON-LD,
+OpenGraph, meta). When no layout matches, the generic cleaner takes the page. `hook` is for what a rule
+cannot say: it receives the page and the result and may change the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from cleaners.boilerplate import DROP_SELECTORS, credit_of, dateline_of, drop_text
+from scraper.metadata import Metadata, normalise_date, split_authors
+from scraper.text import clean_text, paragraphs
+
+
+@dataclass(slots=True)
+class Page:
+    """A parsed page handed to cleaners. Cleaners may modify `tree` (it is parsed for them alone)."""
+
+    tree: LexborHTMLParser
+    url: str | None
+    meta: Metadata
+
+
+@dataclass(slots=True)
+class Cleaned:
+    """What a cleaner found. `None` fields fall back to the page metadata."""
+
+    paragraphs: list[str]
+    is_article: bool
+    cleaner: str
+    version: str
+    title: str | None = None
+    authors: list[str] | None = None
+    published: str | None = None
+    modified: str | None = None
+    dateline: str | None = None
+    section: str | None = None
+    tags: list[str] | None = None
+    caption: str | None = None
+    credit: str | None = None
+    description: str | None = None
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (rule, text) for --explain
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One version of a site's article template. Selectors are CSS (selectolax/lexbor)."""
+
+    version: str
+    body: str
+    drop: tuple[str, ...] = ()
+    title: str | None = None
+    authors: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    dateline: str | None = None
+    section: str | None = None
+    tags: str | None = None
+    lead: str | None = None
+    caption: str | None = None
+    description: str | None = None
+    drop_text: tuple[str, ...] = ()
+    stop_text: tuple[str, ...] = ()
+    credit_text: tuple[str, ...] = ()
+    min_words: int = 20  # fewer words in the body means this is not an article page
+
+    def compiled(self, patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p, re.I | re.S) for p in patterns)
+
+
+Hook = Callable[[Page, Cleaned], None]
+
+
+def _texts(tree: LexborHTMLParser, selector: str | None) -> list[str]:
+    if not selector:
+        return []
+    return [t for t in (clean_text(n.text(deep=True)) for n in tree.css(selector)) if t]
+
+
+def _date(tree: LexborHTMLParser, selector: str | None) -> str | None:
+    node = tree.css_first(selector) if selector else None
+    if node is None:
+        return None
+    attrs = node.attributes
+    return normalise_date(attrs.get("datetime") or attrs.get("content") or clean_text(node.text()))
+
+
+def drop_blocks(root: LexborHTMLParser | LexborNode, selectors: tuple[str, ...]) -> None:
+    for selector in selectors:
+        for node in root.css(selector):
+            node.decompose()
+
+
+@dataclass(frozen=True)
+class SiteCleaner:
+    name: str
+    domains: tuple[str, ...]
+    layouts: tuple[Layout, ...]
+    hook: Hook | None = field(default=None, compare=False)
+
+    def layout_for(self, tree: LexborHTMLParser) -> Layout | None:
+        return next((layout for layout in self.layouts if tree.css_first(layout.body) is not None), None)
+
+    def clean(self, page: Page) -> Cleaned | None:
+        tree = page.tree
+        layout = self.layout_for(tree)
+        if layout is None:
+            return None
+        first = lambda selector: next(iter(_texts(tree, selector)), None)  # noqa: E731
+        result = Cleaned(
+            paragraphs=[],
+            is_article=False,
+            cleaner=self.name,
+            version=layout.version,
+            title=first(layout.title),
+            published=_date(tree, layout.published),
+            modified=_date(tree, layout.modified),
+            dateline=first(layout.dateline),
+            section=first(layout.section),
+            caption=first(layout.caption),
+            description=first(layout.description),
+        )
+        if layout.authors and (names := split_authors(_texts(tree, layout.authors))):
+            result.authors = names
+        if layout.tags and (tags := list(dict.fromkeys(_texts(tree, layout.tags)))):
+            result.tags = tags
+        lead = [p for node in (tree.css(layout.lead) if layout.lead else []) for p in paragraphs(node)]
+        drop_blocks(tree, layout.drop + DROP_SELECTORS)
+        body = tree.css_first(layout.body)
+        paras = lead + (paragraphs(body) if body is not None else [])
+        result.paragraphs = self._filter(paras, layout, result)
+        result.dateline = result.dateline or (dateline_of(paras[0]) if paras else None)
+        result.is_article = sum(len(p.split()) for p in result.paragraphs) >= layout.min_words
+        if self.hook:
+            self.hook(page, result)
+        return result
+
+    @staticmethod
+    def _filter(paras: list[str], layout: Layout, result: Cleaned) -> list[str]:
+        stop = layout.compiled(layout.stop_text)
+        extra_drop = layout.compiled(layout.drop_text)
+        kept: list[str] = []
+        for para in paras:
+            if any(p.search(para) for p in stop):
+                result.removed.append(("stop_text", para))
+                break
+            if drop_text(para, extra_drop):
+                result.removed.append(("drop_text", para))
+                continue
+            if kept and para == kept[-1]:  # a repeated block (desktop + mobile copies)
+                continue
+            kept.append(para)
+        pop_credits(kept, result, layout.compiled(layout.credit_text))
+        return kept
+
+
+def pop_credits(paras: list[str], result: Cleaned, extra: tuple[re.Pattern[str], ...] = ()) -> None:
+    """Move trailing credit lines and sign-offs from the paragraphs to `result.credit`."""
+    while paras and (credit := credit_of(paras[-1], extra)):
+        result.removed.append(("credit", paras.pop()))
+        result.credit = credit if result.credit is None else f"{credit}; {result.credit}"

@@ -1,0 +1,88 @@
+"""Boilerplate families shared by every cleaner: markup that is never article text, and wording that
+marks prompts, credits and datelines. Site cleaners add their own; the generic cleaner uses these too."""
+
+from __future__ import annotations
+
+import re
+
+# Blocks that are never article text on any site, by tag, role or a class/id naming their purpose.
+DROP_SELECTORS: tuple[str, ...] = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "nav",
+    '[role="navigation"]',
+    '[role="dialog"]',
+    "#cookie-banner",
+    "[class*=cookie-consent]",
+    "[id*=cookie-consent]",
+    "[class*=consent-banner]",
+    "[class*=newsletter]",
+    "[id*=newsletter]",
+    "[class*=share-bar]",
+    "[class*=social-share]",
+    "[class*=sharedaddy]",
+    "[class*=related-posts]",
+    "[class*=jp-relatedposts]",
+    "[class*=wpcode]",
+)
+
+_FLAGS = re.I | re.S
+
+# Paragraphs that are prompts, not text, in whatever block they sit.
+DROP_TEXT: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, _FLAGS)
+    for p in (
+        r"^thank you for reading this (post|article)\b.{0,40}subscribe\W*$",
+        r"^(subscribe|sign up)( now)? (to|for) (our|the)\b.{0,60}(newsletter|updates)s?\W*$",
+        r"^subscribe to our newsletter\W*$",
+        r"^(click|tap) here to (subscribe|read more)\b.*$",
+        r"^(share|share this|share post|share on)\s*(:|article|story|post)?\W*$",
+        r"^(follow us|follow)\s*(on .{0,40})?\W*$",
+        r"^(advertisement|sponsored|ad)\W*$",
+        r"^(read more|also read|related|more like this|recommended|most read|trending( now)?)\s*:?\W*$",
+        r"^this image is ai-generated\b.*$",
+    )
+)
+
+# Credit lines and sign-offs, read out of the body into `credit`.
+CREDIT_TEXT: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, _FLAGS)
+    for p in (
+        r"^\((?P<credit>with inputs? from [^)]{2,60}?)\.?\)\.?$",
+        r"^\((?P<credit>(reporting|writing|additional reporting) by [^)]{2,200}?)\.?\)\.?$",
+        r"^(?P<credit>(edited|compiled|reporting|additional reporting) by [\w .,'’-]{2,80}?)\.?$",
+        r"^\((?P<credit>this story has not been edited by .{5,200}?)\.?\)\.?$",
+        r"^[-—–(]*\s*(?P<credit>(reuters|afp|ap|dpa|ians|pti|ani|xinhua|bloomberg|associated press))"
+        r"\s*[)]?\.?$",
+    )
+)
+
+# An upper-case place name opening the first paragraph: "WASHINGTON: ...", "LONDON (Reuters) - ...".
+DATELINE = re.compile(
+    r"^(?P<dateline>[A-Z][A-Z.'’\- ]{1,38}[A-Z.])(?:,\s*[^:(–—-]{1,40})?\s*(?:\([^)]{1,40}\)\s*)?[:–—-]\s+\S"
+)
+
+
+def drop_text(paragraph: str, extra: tuple[re.Pattern[str], ...] = ()) -> bool:
+    return any(p.search(paragraph) for p in DROP_TEXT + extra)
+
+
+def credit_of(paragraph: str, extra: tuple[re.Pattern[str], ...] = ()) -> str | None:
+    for pattern in CREDIT_TEXT + extra:
+        match = pattern.search(paragraph)
+        if match:
+            return match.group("credit").strip()
+    return None
+
+
+def dateline_of(first_paragraph: str) -> str | None:
+    match = DATELINE.match(first_paragraph)
+    return match.group("dateline").strip() if match else None

@@ -1,0 +1,87 @@
+"""The article record every entry point produces, and its JSON form."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import orjson
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def word_count(body: str) -> int:
+    """Words in the body: runs of letters/digits, with inner hyphens and apostrophes."""
+    return len(_WORD.findall(body))
+
+
+def content_hash(title: str | None, body: str) -> str:
+    """A hash of what a reader sees, so a re-fetch of an unchanged article hashes the same
+    (whitespace differences and page chrome do not count)."""
+    text = " ".join(f"{title or ''}\n{body}".split())
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class Image:
+    url: str
+    caption: str | None = None
+
+
+@dataclass(slots=True)
+class CleanerInfo:
+    name: str
+    version: str
+
+
+@dataclass(slots=True)
+class Article:
+    """One cleaned page. Field order is the JSON order; `None` means the page does not say."""
+
+    url: str | None = None
+    canonical_url: str | None = None
+    site: str | None = None
+    site_name: str | None = None
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    dateline: str | None = None
+    language: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image: Image | None = None
+    body: str = ""
+    word_count: int = 0
+    credit: str | None = None
+    is_article: bool = False
+    cleaner: CleanerInfo = field(default_factory=lambda: CleanerInfo("generic", "0"))
+    content_hash: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> bytes:
+        """One JSON line (without the newline)."""
+        return orjson.dumps(self)  # orjson serialises (slotted) dataclasses natively
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        data = dict(data)
+        if data.get("image") is not None:
+            data["image"] = Image(**data["image"])
+        if data.get("cleaner") is not None:
+            data["cleaner"] = CleanerInfo(**data["cleaner"])
+        return cls(**data)
+
+
+@cache
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of an article line, shipped in the package."""
+    return json.loads(resources.files("scraper").joinpath("article.schema.json").read_text("utf-8"))

@@ -1,0 +1,299 @@
+"""Page metadata from JSON-LD, OpenGraph, meta tags and microdata, read from the one parsed tree."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import orjson
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.text import clean_text
+
+ARTICLE_TYPES = frozenset(
+    "Article NewsArticle ReportageNewsArticle AnalysisNewsArticle OpinionNewsArticle "
+    "BackgroundNewsArticle ReviewNewsArticle AskPublicNewsArticle BlogPosting LiveBlogPosting Report "
+    "ScholarlyArticle SatiricalArticle TechArticle Review".split()
+)
+LISTING_TYPES = frozenset(["CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"])
+
+
+@dataclass(slots=True)
+class Metadata:
+    """What the page says about itself; every field optional."""
+
+    canonical_url: str | None = None
+    site_name: str | None = None
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    og_type: str | None = None
+    ld_types: set[str] = field(default_factory=set)
+    article_body: str | None = None  # JSON-LD articleBody, a hint for locating the text
+
+    @property
+    def says_article(self) -> bool:
+        return bool(self.ld_types & ARTICLE_TYPES) or self.og_type == "article"
+
+    @property
+    def says_listing(self) -> bool:
+        return bool(self.ld_types & LISTING_TYPES) and not self.ld_types & ARTICLE_TYPES
+
+
+# ---- JSON-LD -------------------------------------------------------------------------------------
+
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_LD_STRING_FIELD = re.compile(
+    r'"(@type|headline|name|datePublished|dateModified|inLanguage|url)"\s*:\s*"([^"]*)"'
+)
+
+
+def _load_json_ld(raw: str) -> Any:
+    """Parse one JSON-LD block, tolerating what real pages get wrong: comments and CDATA wrappers,
+    raw control characters, trailing commas; as a last resort, salvage flat string fields."""
+    raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip()
+    raw = raw.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(_TRAILING_COMMA.sub(r"\1", raw), strict=False)
+    except json.JSONDecodeError:
+        salvaged: dict[str, str] = {}
+        for key, value in _LD_STRING_FIELD.findall(raw):
+            salvaged.setdefault(key, value)
+        return salvaged or None
+
+
+def _ld_objects(data: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a JSON-LD document, flattening lists and @graph."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            yield item
+            if "@graph" in item:
+                stack.append(item["@graph"])
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    value = obj.get("@type")
+    values = value if isinstance(value, list) else [value]
+    return {v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)}
+
+
+def _names(value: Any) -> list[str]:
+    """Names from a JSON-LD person/organisation value (string, object, or a list of them)."""
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, list):
+            name = " ".join(str(n) for n in name)
+        if isinstance(name, str) and (name := clean_text(name)) and not name.startswith("http"):
+            names.append(name)
+    return names
+
+
+def _first_str(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("@id") or value.get("name")
+    return clean_text(value) or None if isinstance(value, str) else None
+
+
+# ---- helpers ----------------------------------------------------------------------------------------
+
+
+def normalise_date(value: str | None) -> str | None:
+    """ISO 8601, keeping the page's UTC offset; None when the string is not a date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace(" ", "T", 1) if len(value) > 10 else value)
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            match = re.match(r"\d{4}-\d{2}-\d{2}", value)
+            return match.group(0) if match else None
+    if len(value) <= 10:
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+def split_authors(names: list[str]) -> list[str]:
+    """Clean byline strings into a de-duplicated list of names."""
+    out: list[str] = []
+    for raw in names:
+        raw = re.sub(r"^\s*(by|von|par|por|di|door|av|af)\s+", "", clean_text(raw), flags=re.I)
+        for name in re.split(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*|,\s+(?=\S+\s+\S+)", raw):
+            name = name.strip(" ,.")
+            if name and not name.startswith("http") and name.lower() not in {n.lower() for n in out}:
+                out.append(name)
+    return out
+
+
+def _language(value: str | None) -> str | None:
+    if not value:
+        return None
+    primary = re.split(r"[-_]", value.strip())[0].lower()
+    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
+
+
+# ---- reading --------------------------------------------------------------------------------------
+
+
+def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
+    """Collect metadata, preferring the most precise source: JSON-LD, then OpenGraph/meta, then markup."""
+    meta = Metadata()
+    props: dict[str, list[str]] = {}
+    for node in tree.css("meta[content]"):
+        key = (
+            (
+                node.attributes.get("property")
+                or node.attributes.get("name")
+                or node.attributes.get("itemprop")
+                or node.attributes.get("http-equiv")
+                or ""
+            )
+            .strip()
+            .lower()
+        )
+        content = node.attributes.get("content")
+        if key and content and content.strip():
+            props.setdefault(key, []).append(content.strip())
+
+    def first(*keys: str) -> str | None:
+        for key in keys:
+            if props.get(key):
+                return clean_text(props[key][0])
+        return None
+
+    article: dict[str, Any] = {}
+    publisher_names: list[str] = []
+    for script in tree.css('script[type="application/ld+json"]'):
+        for obj in _ld_objects(_load_json_ld(script.text(deep=True) or "")):
+            types = _types(obj)
+            meta.ld_types |= types
+            if (types & ARTICLE_TYPES and not article) or (
+                "WebPage" in types and not article and obj.get("headline")
+            ):
+                article = obj
+            if types & {"Organization", "NewsMediaOrganization", "WebSite"}:
+                publisher_names += _names(obj)
+
+    canonical = tree.css_first('link[rel="canonical"]')
+    canonical_href = canonical.attributes.get("href") if canonical else None
+    base = url or canonical_href
+    candidate = canonical_href or first("og:url") or _first_str(article.get("url"))
+    if candidate and (base or candidate.startswith("http")):
+        meta.canonical_url = urljoin(base or candidate, candidate.strip())
+
+    meta.site_name = (
+        first("og:site_name")
+        or next(iter(_names(article.get("publisher"))), None)
+        or next(iter(publisher_names), None)
+        or first("application-name")
+    )
+    headline = article.get("headline") if isinstance(article.get("headline"), str) else None
+    meta.title = clean_text(headline) if headline else first("og:title", "twitter:title")
+    if not meta.title:
+        title_node = tree.css_first("title")
+        meta.title = clean_text(title_node.text()) if title_node else None
+    meta.title = strip_site_suffix(meta.title, meta.site_name) if meta.title else None
+    ld_description = article.get("description")
+    meta.description = first("og:description", "description", "twitter:description") or (
+        clean_text(ld_description) if isinstance(ld_description, str) else None
+    )
+
+    authors = _names(article.get("author")) or _names(article.get("creator"))
+    if not authors:
+        authors = [
+            a for a in props.get("author", []) + props.get("article:author", []) if not a.startswith("http")
+        ]
+    if not authors:
+        authors = [
+            clean_text(n.text()) for n in tree.css('[rel="author"], [itemprop="author"] [itemprop="name"]')
+        ]
+    meta.authors = split_authors([a for a in authors if a])
+
+    meta.published = normalise_date(
+        _first_str(article.get("datePublished"))
+        or first(
+            "article:published_time",
+            "og:published_time",
+            "datepublished",
+            "publishdate",
+            "pubdate",
+            "parsely-pub-date",
+            "sailthru.date",
+            "dc.date.issued",
+            "dc.date",
+            "date",
+            "dcterms.created",
+        )
+    )
+    if not meta.published:
+        time_node = tree.css_first("time[datetime][pubdate], article time[datetime], time[datetime]")
+        meta.published = normalise_date(time_node.attributes.get("datetime")) if time_node else None
+    meta.modified = normalise_date(
+        _first_str(article.get("dateModified"))
+        or first(
+            "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified"
+        )
+    )
+
+    html_node = tree.css_first("html")
+    meta.language = (
+        _language(html_node.attributes.get("lang") if html_node else None)
+        or _language(first("og:locale", "content-language", "language"))
+        or _language(_first_str(article.get("inLanguage")))
+    )
+
+    section = article.get("articleSection")
+    meta.section = first("article:section") or _first_str(section)
+    keywords = article.get("keywords")
+    tags = props.get("article:tag", []) or (
+        keywords if isinstance(keywords, list) else (keywords or first("news_keywords") or "").split(",")
+    )
+    meta.tags = list(dict.fromkeys(t for t in (clean_text(str(t)) for t in tags) if t))
+
+    image = first("og:image", "og:image:url", "twitter:image") or _first_str(article.get("image"))
+    meta.image = urljoin(base, image) if image and base else image
+    meta.og_type = (first("og:type") or "").lower() or None
+    body = article.get("articleBody")
+    meta.article_body = body if isinstance(body, str) and body.strip() else None
+    return meta
+
+
+_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|\-–—·•»:]\s+(?P<suffix>[^|\-–—·•»]{1,40})$")
+
+
+def strip_site_suffix(title: str, site_name: str | None) -> str:
+    """'Headline | Site Name' -> 'Headline' when the tail is the site's name (or a short label)."""
+    match = _SUFFIX.match(title)
+    if not match:
+        return title
+    suffix = match.group("suffix").strip().lower()
+    name = (site_name or "").strip().lower()
+    if name and (suffix == name or name in suffix or suffix in name):
+        return match.group("title").strip()
+    return title

@@ -1,0 +1,89 @@
+"""The one extraction pipeline: every entry point (clean, crawl, fetch, API) calls `extract`."""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import urlsplit
+
+import tldextract
+from selectolax.lexbor import LexborHTMLParser
+
+from cleaners import cleaner_for, generic
+from cleaners.base import Cleaned, Page
+from scraper.article import Article, CleanerInfo, Image, content_hash, word_count
+from scraper.decode import decode
+from scraper.errors import ExtractError
+from scraper.metadata import read_metadata
+from scraper.text import join_paragraphs
+
+# No network: use the public suffix list snapshot that ships with tldextract.
+_domains = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@cache
+def registered_domain(host: str) -> str | None:
+    return _domains(host).top_domain_under_public_suffix or None
+
+
+def _host(url: str | None) -> str | None:
+    return (urlsplit(url).hostname or None) if url else None
+
+
+def parse(html: bytes | str, url: str | None = None, content_type: str | None = None) -> Page:
+    """Decode and parse once; read the page's own metadata."""
+    text = decode(html, content_type)
+    if "<" not in text:
+        raise ExtractError("no HTML markup")
+    tree = LexborHTMLParser(text)
+    return Page(tree=tree, url=url, meta=read_metadata(tree, url))
+
+
+def clean(page: Page) -> Cleaned:
+    """The site cleaner for the page's domain (by URL, else canonical/og:url), else the generic one."""
+    site_cleaner = cleaner_for(_host(page.url) or _host(page.meta.canonical_url))
+    cleaned = site_cleaner.clean(page) if site_cleaner else None
+    return cleaned if cleaned is not None else generic.clean(page)
+
+
+def extract(html: bytes | str, url: str | None = None, *, content_type: str | None = None) -> Article:
+    """Turn one HTML page into an `Article`. Raises `ExtractError` for input that is not a page."""
+    return build_article(*explain(html, url, content_type=content_type))
+
+
+def explain(
+    html: bytes | str, url: str | None = None, *, content_type: str | None = None
+) -> tuple[Page, Cleaned]:
+    """The parsed page and the cleaner's result, including what was removed and by which rule."""
+    page = parse(html, url, content_type)
+    return page, clean(page)
+
+
+def build_article(page: Page, cleaned: Cleaned) -> Article:
+    """Merge the cleaner's findings over the page metadata: the cleaner knows the markup, the
+    metadata is the fallback."""
+    meta = page.meta
+    body = join_paragraphs(cleaned.paragraphs)
+    title = cleaned.title or meta.title
+    host = _host(meta.canonical_url) or _host(page.url)
+    return Article(
+        url=page.url,
+        canonical_url=meta.canonical_url,
+        site=registered_domain(host) if host else None,
+        site_name=meta.site_name,
+        title=title,
+        description=cleaned.description or meta.description,
+        authors=cleaned.authors if cleaned.authors is not None else meta.authors,
+        published=cleaned.published or meta.published,
+        modified=cleaned.modified or meta.modified,
+        dateline=cleaned.dateline,
+        language=meta.language,
+        section=cleaned.section or meta.section,
+        tags=cleaned.tags if cleaned.tags is not None else meta.tags,
+        image=Image(meta.image, cleaned.caption) if meta.image else None,
+        body=body,
+        word_count=word_count(body),
+        credit=cleaned.credit,
+        is_article=cleaned.is_article,
+        cleaner=CleanerInfo(cleaned.cleaner, cleaned.version),
+        content_hash=content_hash(title, body),
+    )
