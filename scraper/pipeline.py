@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import tldextract
 from selectolax.lexbor import LexborHTMLParser
@@ -14,7 +14,7 @@ from scraper.article import Article, CleanerInfo, Image, content_hash, word_coun
 from scraper.decode import decode
 from scraper.errors import ExtractError
 from scraper.metadata import read_metadata
-from scraper.text import join_paragraphs
+from scraper.text import clean_text, join_paragraphs
 
 # No network: use the public suffix list snapshot that ships with tldextract.
 _domains = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -55,14 +55,33 @@ def explain(
 ) -> tuple[Page, Cleaned]:
     """The parsed page and the cleaner's result, including what was removed and by which rule."""
     page = parse(html, url, content_type)
-    return page, clean(page)
+    caption = lead_caption(page)  # before cleaners modify the tree
+    cleaned = clean(page)
+    if cleaned.caption is None:
+        cleaned.caption = caption
+    return page, cleaned
+
+
+def lead_caption(page: Page) -> str | None:
+    """The visible caption of the lead image: the figcaption of the figure showing the og:image."""
+    if not page.meta.image:
+        return None
+    wanted = urlsplit(page.meta.image).path
+    for figure in page.tree.css("figure"):
+        img = figure.css_first("img[src]")
+        caption = figure.css_first("figcaption")
+        src = img.attributes.get("src") if img else None
+        if src and caption and urlsplit(urljoin(page.meta.image, src)).path == wanted:
+            return clean_text(caption.text(deep=True)) or None
+    return None
 
 
 def build_article(page: Page, cleaned: Cleaned) -> Article:
     """Merge the cleaner's findings over the page metadata: the cleaner knows the markup, the
     metadata is the fallback."""
     meta = page.meta
-    body = join_paragraphs(cleaned.paragraphs)
+    # A front, tag or error page has no article text: its teasers and menus are not a body.
+    body = join_paragraphs(cleaned.paragraphs) if cleaned.is_article else ""
     title = cleaned.title or meta.title
     host = _host(meta.canonical_url) or _host(page.url)
     return Article(
