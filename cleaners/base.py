@@ -159,9 +159,10 @@ class SiteCleaner:
         lead = [p for node in (tree.css(layout.lead) if layout.lead else []) for p in paragraphs(node)]
         drop_blocks(tree, layout.drop + DROP_SELECTORS)
         body = tree.css_first(layout.body)
-        paras = lead + (paragraphs(body) if body is not None else [])
-        result.paragraphs = self._filter(paras, layout, result)
-        result.dateline = result.dateline or (dateline_of(paras[0]) if paras else None)
+        body_paras = paragraphs(body) if body is not None else []
+        result.paragraphs = self._filter(lead + body_paras, layout, result)
+        # The dateline opens the body proper, after any standfirst bullets.
+        result.dateline = result.dateline or (dateline_of(body_paras[0]) if body_paras else None)
         result.is_article = sum(len(p.split()) for p in result.paragraphs) >= layout.min_words
         if self.hook:
             self.hook(page, result)

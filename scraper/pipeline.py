@@ -39,8 +39,9 @@ def parse(html: bytes | str, url: str | None = None, content_type: str | None = 
 
 
 def clean(page: Page) -> Cleaned:
-    """The site cleaner for the page's domain (by URL, else canonical/og:url), else the generic one."""
-    site_cleaner = cleaner_for(_host(page.url) or _host(page.meta.canonical_url))
+    """The site cleaner for the page's domain (by URL, else by canonical/og:url, which also catches
+    mirrors and local copies of a known site), else the generic one."""
+    site_cleaner = cleaner_for(_host(page.url)) or cleaner_for(_host(page.meta.canonical_url))
     cleaned = site_cleaner.clean(page) if site_cleaner else None
     return cleaned if cleaned is not None else generic.clean(page)
 

@@ -34,7 +34,7 @@ def walk(root: LexborNode) -> Iterator[tuple[LexborNode, bool]]:
             continue
         while node is not None:
             yield node, False
-            if node is root:
+            if node == root:  # selectolax makes a new wrapper object per access
                 return
             sibling = node.next
             if sibling is not None:

@@ -1,0 +1,67 @@
+"""Arab News (arabnews.com): Drupal 7, theme `narabnews`.
+
+No saved HTML of the site exists (see seed-sites.md, section 1): the selectors follow the Drupal 7
+default field wrappers and the class names of our samples, which reproduce the verified text order:
+hero title, photo caption, "Short Url", "Updated ...", "Follow", the title again, summary bullets,
+the body, then the next story appended by infinite scroll. Everything is read from the FIRST node
+article, so the appended stories never reach the article.
+"""
+
+from __future__ import annotations
+
+from cleaners.base import Layout, SiteCleaner
+
+# The page's own article; later `article.node-article` siblings are appended next stories.
+_NODE = "article.node-article:first-of-type"
+
+# Page furniture around (and copied inside) the article block.
+_DROP = (
+    "h2.element-invisible",  # Drupal 7 "You are here" breadcrumb heading
+    ".breadcrumb",
+    ".field-name-field-topic",  # topic label, printed twice (image alt + text)
+    ".hero-title",  # the title printed above the photo
+    ".field-name-field-image",  # photo and caption (caption is read before the drop)
+    ".short-url",  # "Short Url" + arab.news link
+    ".entry-meta",  # "Updated ..." + source line, desktop and mobile copies
+    ".entry-date",
+    ".follow-topic",  # "Follow" button
+    ".share-links",
+    "article.node-article ~ article.node-article",  # next stories appended below the article
+)
+
+# In case a template variant prints the meta lines inside the body field.
+_DROP_TEXT = (
+    r"^short url$",
+    r"^updated( \d{1,2} \w+ \d{4}| .{1,40} ago)$",
+    r"^follow$",
+)
+
+
+
+CLEANER = SiteCleaner(
+    name="arabnews",
+    domains=("arabnews.com",),
+    layouts=(
+        # 2024+: meta bar with "Short Url", "Updated" and "Follow"; no source line.
+        Layout(
+            version="2024",
+            body=f"{_NODE} > .article-meta-bar ~ .article-content .field-name-body .field-item",
+            drop=_DROP,
+            title=f"{_NODE} h1.node-title",
+            lead=f"{_NODE} .field-name-field-highlights",
+            caption=f"{_NODE} .field-name-field-image .img-caption",
+            drop_text=_DROP_TEXT,
+        ),
+        # 2021-2023: "You are here" heading, topic label, "Updated" and source line printed twice.
+        Layout(
+            version="2021",
+            body=f"{_NODE} .field-name-body .field-item",
+            drop=_DROP,
+            title=f"{_NODE} h1.node-title",
+            authors=f"{_NODE} .article-hero .field-name-field-source",
+            lead=f"{_NODE} .field-name-field-highlights",
+            caption=f"{_NODE} .field-name-field-image .img-caption",
+            drop_text=_DROP_TEXT,
+        ),
+    ),
+)
