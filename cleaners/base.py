@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaners.boilerplate import DROP_SELECTORS, credit_of, dateline_of, drop_text
+from scraper.article import word_count
 from scraper.metadata import Metadata, normalise_date, split_authors
 from scraper.text import clean_text, paragraphs
 
@@ -152,6 +153,8 @@ class SiteCleaner:
             caption=first(layout.caption),
             description=first(layout.description),
         )
+        if result.caption and drop_text(result.caption):  # a disclaimer is not a caption
+            result.caption = None
         if layout.authors and (names := split_authors(_texts(tree, layout.authors))):
             result.authors = names
         if layout.tags and (tags := list(dict.fromkeys(_texts(tree, layout.tags)))):
@@ -163,7 +166,7 @@ class SiteCleaner:
         result.paragraphs = self._filter(lead + body_paras, layout, result)
         # The dateline opens the body proper, after any standfirst bullets.
         result.dateline = result.dateline or (dateline_of(body_paras[0]) if body_paras else None)
-        result.is_article = sum(len(p.split()) for p in result.paragraphs) >= layout.min_words
+        result.is_article = word_count(" ".join(result.paragraphs)) >= layout.min_words
         if self.hook:
             self.hook(page, result)
         return result

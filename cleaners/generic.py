@@ -12,6 +12,7 @@ import trafilatura
 
 from cleaners.base import Cleaned, Page, drop_blocks, pop_credits
 from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
+from scraper.article import word_count
 
 NAME, VERSION = "generic", "1"
 
@@ -45,8 +46,8 @@ def _is_article(page: Page, words: int, headline_links: int) -> bool:
     meta = page.meta
     if words < 25 or meta.says_listing:
         return False
-    path = urlsplit(page.url or meta.canonical_url or "").path
-    if path in ("", "/") and not meta.says_article:
+    address = page.url or meta.canonical_url
+    if address and urlsplit(address).path in ("", "/") and not meta.says_article:
         return False  # a home page
     if meta.says_article:
         return True
@@ -82,5 +83,5 @@ def clean(page: Page) -> Cleaned:
     pop_credits(kept, result)
     result.paragraphs = kept
     result.dateline = dateline_of(kept[0]) if kept else None
-    result.is_article = _is_article(page, sum(len(p.split()) for p in kept), headline_links)
+    result.is_article = _is_article(page, word_count(" ".join(kept)), headline_links)
     return result

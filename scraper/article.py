@@ -12,11 +12,13 @@ from typing import Any
 
 import orjson
 
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# Chinese and Japanese are written without spaces: each ideograph or kana counts as a word.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:[-'’][^\W{_CJK}]+)*")
 
 
 def word_count(body: str) -> int:
-    """Words in the body: runs of letters/digits, with inner hyphens and apostrophes."""
+    """Words in the body: runs of letters/digits (with inner hyphens and apostrophes), CJK characters."""
     return len(_WORD.findall(body))
 
 
