@@ -37,7 +37,6 @@ _DROP_TEXT = (
 )
 
 
-
 CLEANER = SiteCleaner(
     name="arabnews",
     domains=("arabnews.com",),

@@ -95,6 +95,8 @@ class Layout:
     drop_text: tuple[str, ...] = ()
     stop_text: tuple[str, ...] = ()
     credit_text: tuple[str, ...] = ()
+    dateline_text: tuple[str, ...] = ()  # site datelines, with a `(?P<dateline>...)` group
+    pull_quotes: str | None = None  # blocks dropped when they repeat a sentence of the text
     min_words: int = 20  # fewer words in the body means this is not an article page
 
     def compiled(self, patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
@@ -160,15 +162,21 @@ class SiteCleaner:
         if layout.tags and (tags := list(dict.fromkeys(_texts(tree, layout.tags)))):
             result.tags = tags
         lead = [p for node in (tree.css(layout.lead) if layout.lead else []) for p in paragraphs(node)]
+        quotes = (
+            {p for node in tree.css(layout.pull_quotes) for p in paragraphs(node)}
+            if layout.pull_quotes
+            else set()
+        )
         drop_blocks(tree, layout.drop + DROP_SELECTORS)
         body = tree.css_first(layout.body)
         body_paras = paragraphs(body) if body is not None else []
-        result.paragraphs = self._filter(lead + body_paras, layout, result)
+        result.paragraphs = drop_pull_quotes(self._filter(lead + body_paras, layout, result), quotes, result)
         # The dateline opens the body proper, after any standfirst bullets.
-        result.dateline = result.dateline or (dateline_of(body_paras[0]) if body_paras else None)
-        result.is_article = word_count(" ".join(result.paragraphs)) >= layout.min_words
+        if result.dateline is None and body_paras:
+            result.dateline = dateline_of(body_paras[0], tuple(map(re.compile, layout.dateline_text)))
         if self.hook:
             self.hook(page, result)
+        result.is_article = word_count(" ".join(result.paragraphs)) >= layout.min_words
         return result
 
     @staticmethod
@@ -188,6 +196,22 @@ class SiteCleaner:
             kept.append(para)
         pop_credits(kept, result, layout.compiled(layout.credit_text))
         return kept
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().replace("’", "'").split()).strip(" .,;:!?\"'“”")
+
+
+def drop_pull_quotes(paras: list[str], quotes: set[str], result: Cleaned) -> list[str]:
+    """A pull quote repeats a sentence of the text; a quotation found nowhere else in the text stays."""
+    kept = []
+    for para in paras:
+        folded = _folded(para)
+        if para in quotes and folded and any(folded in _folded(o) for o in paras if o != para):
+            result.removed.append(("pull_quote", para))
+        else:
+            kept.append(para)
+    return kept
 
 
 def pop_credits(paras: list[str], result: Cleaned, extra: tuple[re.Pattern[str], ...] = ()) -> None:

@@ -83,6 +83,9 @@ def credit_of(paragraph: str, extra: tuple[re.Pattern[str], ...] = ()) -> str | 
     return None
 
 
-def dateline_of(first_paragraph: str) -> str | None:
-    match = DATELINE.match(first_paragraph)
-    return match.group("dateline").strip() if match else None
+def dateline_of(first_paragraph: str, extra: tuple[re.Pattern[str], ...] = ()) -> str | None:
+    for pattern in (*extra, DATELINE):
+        match = pattern.match(first_paragraph)
+        if match:
+            return match.group("dateline").strip()
+    return None
