@@ -49,6 +49,16 @@ DROP_TEXT: tuple[re.Pattern[str], ...] = tuple(
         r"^(advertisement|sponsored|ad)\W*$",
         r"^(read more|also read|related|more like this|recommended|most read|trending( now)?)\s*:?\W*$",
         r"^this image is ai-generated\b.*$",
+        # "Read also" prompts, alone or with the other story's headline, in the languages we meet.
+        r"^(also read|read also|see also|more on this( story)?|lea (también|más|además)|lee también|"
+        r"leia (também|mais)|leggi anche|(à )?lire aussi|voir aussi|lesen sie (auch|mehr)|auch interessant|"
+        r"mehr zum thema|das könnte sie auch interessieren|schon gelesen|czytaj (też|także|więcej)|"
+        r"zobacz (też|także)|läs även|læs også|les også|lees ook|ook interessant)\b\W{0,3}.{0,160}$",
+        r"^(subscribe|abonnieren sie|abonnez-vous|suscríbete|iscriviti|zapraszamy (też )?do subskrypcji)\b"
+        r".{0,150}$",
+        r"^(to (continue|keep) reading|pour (lire la suite|accéder)|(jetzt )?weiterlesen)\b.{0,200}$",
+        r"^(©|copyright\b|\(c\) ).{0,200}$",
+        r"^.{0,150}\ball rights reserved\b.{0,50}$",
     )
 )
 

@@ -1,7 +1,11 @@
 """The generic cleaner, for every site without a cleaner of its own.
 
-It prunes what is never article text with selectolax (cheap), then hands what is left to trafilatura,
-then removes the shared boilerplate families by wording and decides whether the page is an article."""
+Everything cheap happens first, on the one selectolax tree: page chrome and the boilerplate families
+(related and most-read lists, newsletter and subscribe boxes, share bars, bios, consent banners) are
+pruned by tag, role and class/id wording, along with blocks a learned site template marks as repeated,
+and other stories appended below the article. trafilatura then reads only what is left. Its paragraphs
+are filtered by wording, credits are moved out, and the page is judged: a front, listing or error page
+is not an article."""
 
 from __future__ import annotations
 
@@ -9,23 +13,27 @@ import re
 from urllib.parse import urlsplit
 
 import trafilatura
+from selectolax.lexbor import LexborNode
 
-from cleaners.base import Cleaned, Page, drop_blocks, pop_credits
+from cleaners.base import Cleaned, Page, pop_credits
 from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
+from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
 from scraper.article import word_count
+from scraper.metadata import guess_date
+from scraper.text import clean_text
 
 NAME, VERSION = "generic", "1"
 
 # Beyond the shared list: page chrome that is safe to remove when we do not know the site's markup.
 GENERIC_DROP = (
     *DROP_SELECTORS,
-    "header",
     "footer",
     "aside",
     '[role="complementary"]',
     '[role="banner"]',
     '[role="contentinfo"]',
     "[hidden]",
+    '[aria-hidden="true"]',
     '[style*="display:none"]',
     '[style*="display: none"]',
     "#comments",
@@ -34,47 +42,44 @@ GENERIC_DROP = (
 )
 
 _LIST_MARKER = re.compile(r"^[-*•]\s+")
-_HEADLINE_LINK_CHARS = range(25, 160)
+_MIN_WORDS = 25
+_MIN_WORDS_SAID_ARTICLE = 10  # a short post is still an article when its metadata says so
+_MIN_OWN_WORDS = 50  # words outside links: below this, a page of mostly links is a menu
+# Teasers on a front: headings that link to a story. An article may carry a few (related stories);
+# a front has many, and little text beside them.
+_LINKED_HEADINGS = "h2 a[href], h3 a[href], h4 a[href], a[href] h2, a[href] h3, a[href] h4"
+_FRONT_TEASERS, _FRONT_WORDS_PER_TEASER = 6, 15
+# Titles of error pages, in the languages the scraper meets most.
+_ERROR_PAGE = re.compile(
+    r"\b(404|410|page not found|not found|file not found|seite nicht gefunden|nicht gefunden|"
+    r"page introuvable|página no encontrada|pagina non trovata|pagina niet gevonden|"
+    r"sidan hittades inte|siden blev ikke fundet)\b",
+    re.I,
+)
 
 
-def _listing_links(page: Page) -> int:
-    """Links whose text reads like a headline: a section front is mostly these."""
-    return sum(len(a.text(deep=True).strip()) in _HEADLINE_LINK_CHARS for a in page.tree.css("a[href]"))
-
-
-def _is_article(page: Page, words: int, headline_links: int) -> bool:
-    meta = page.meta
-    if words < 25 or meta.says_listing:
-        return False
-    address = page.url or meta.canonical_url
-    if address and urlsplit(address).path in ("", "/") and not meta.says_article:
-        return False  # a home page
-    if meta.says_article:
-        return True
-    # A front page: many headline links and little running text per link.
-    return words >= 80 and not (headline_links >= 15 and words < headline_links * 20)
-
-
-def clean(page: Page) -> Cleaned:
-    headline_links = _listing_links(page)
-    drop_blocks(page.tree, GENERIC_DROP)
-    text = (
-        trafilatura.extract(
-            page.tree.html or "",
-            url=page.url,
-            output_format="txt",
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-            with_metadata=False,
-        )
-        or ""
-    )
+def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
+    """Clean a page; `template` holds the block hashes a learned site template marks as boilerplate."""
     result = Cleaned(paragraphs=[], is_article=False, cleaner=NAME, version=VERSION)
+    unpruned = page.tree.html or ""
+    root = prune(page, GENERIC_DROP, template, result.removed)
+    links = [" ".join(a.text(deep=True).split()) for a in root.css("a[href]")]
+    teasers = sum(len(clean_text(h.text(deep=True))) in HEADLINE_CHARS for h in root.css(_LINKED_HEADINGS))
+    headlines = _headlines(page, root)
+    main = main_article(page, root)
+    if main is not None and word_count(main.text(deep=True, separator=" ")) >= 80:
+        text = _trafilatura(f"<html><body>{main.html}</body></html>", page.url)
+    else:
+        text = _trafilatura(page.tree.html or "", page.url)
+    if word_count(text) < _MIN_WORDS:  # pruned too much, or markup trafilatura reads only whole
+        text = _trafilatura(unpruned, page.url)
     kept: list[str] = []
     for line in text.splitlines():
         para = _LIST_MARKER.sub("", " ".join(line.split()))
         if not para:
+            continue
+        if len(kept) < 3 and para.casefold() in headlines:
+            result.removed.append(("headline", para))
             continue
         if drop_text(para):
             result.removed.append(("drop_text", para))
@@ -83,5 +88,54 @@ def clean(page: Page) -> Cleaned:
     pop_credits(kept, result)
     result.paragraphs = kept
     result.dateline = dateline_of(kept[0]) if kept else None
-    result.is_article = _is_article(page, word_count(" ".join(kept)), headline_links)
+    result.is_article = is_article(page, kept, links, teasers)
+    if result.is_article and page.meta.published is None:
+        result.published = guess_date(unpruned, page.url)
     return result
+
+
+def _trafilatura(html: str, url: str | None) -> str:
+    # The whole document: trafilatura reads a lone <body> as nothing.
+    return (
+        trafilatura.extract(
+            html,
+            url=url,
+            output_format="txt",
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            with_metadata=False,
+            fast=False,
+        )
+        or ""
+    )
+
+
+def _headlines(page: Page, root: LexborNode) -> set[str]:
+    """The page's headline as metadata and as the first h1 say it: it is the title, not body text."""
+    heading = root.css_first("h1")
+    texts = [page.meta.title or "", heading.text(deep=True) if heading else ""]
+    return {" ".join(text.split()).casefold() for text in texts if text.strip()}
+
+
+def is_article(page: Page, paras: list[str], links: list[str], linked_headings: int) -> bool:
+    """False for what is not one article: listings by their metadata, home and error pages, pages
+    with too little text, and fronts: many linked headings (teasers) and little text per teaser, or
+    'text' that is mostly links. `links` are the texts of the links left after pruning."""
+    meta = page.meta
+    words = word_count(" ".join(paras))
+    if words < (_MIN_WORDS_SAID_ARTICLE if meta.says_article else _MIN_WORDS) or meta.says_listing:
+        return False
+    address = page.url or meta.canonical_url
+    parts = urlsplit(address or "")
+    if address and parts.path in ("", "/") and not parts.query and not meta.says_article:
+        return False
+    if _ERROR_PAGE.search(meta.title or "") and words < 200:
+        return False
+    if meta.says_article:
+        return True
+    front = linked_headings >= _FRONT_TEASERS and words < linked_headings * _FRONT_WORDS_PER_TEASER
+    link_set = set(links)
+    own = [para for para in paras if para not in link_set]
+    menu = len(own) < len(paras) / 2 and word_count(" ".join(own)) < _MIN_OWN_WORDS
+    return not front and not menu

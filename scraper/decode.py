@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import codecs
+import re
+
 from charset_normalizer import from_bytes
 from w3lib.encoding import html_to_unicode, read_bom
 
 from scraper.errors import ExtractError
 
 _SNIFF_BYTES = 256 * 1024  # enough text for detection, bounded cost on huge pages
+MAX_DEPTH = 200  # real pages nest a few dozen levels; lxml (under trafilatura) gives up past 255
+_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*>")
+# Tags that do not nest: void elements and those whose end tag may be left out (they would count as open).
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dt dd tr td th thead tbody tfoot colgroup caption option optgroup rb rt rp html head body".split()
+)
 
 
 def _detect(data: bytes) -> str | None:
@@ -16,6 +26,32 @@ def _detect(data: bytes) -> str | None:
 
 
 def decode(data: bytes | str, content_type: str | None = None) -> str:
+    """The text of an HTML document, ready to parse."""
+    return limit_nesting(_decode(data, content_type))
+
+
+def limit_nesting(html: str) -> str:
+    """Drop the tags nested deeper than `MAX_DEPTH`, keeping their text, as browsers do (Chromium stops
+    nesting at 512): lexbor's tree building is quadratic in depth (100,000 nested divs take 20 s) and
+    lxml reads nothing from a page nested deeper than 255 levels."""
+    if html.count("<") <= MAX_DEPTH:  # cannot nest that deep: skip the scan
+        return html
+    depth = 0
+
+    def keep(tag: re.Match[str]) -> str:
+        nonlocal depth
+        if tag[2].lower() in _NOT_NESTING:
+            return tag[0]
+        if tag[1]:  # an end tag: kept when its start tag was
+            depth -= 1
+            return tag[0] if depth < MAX_DEPTH else ""
+        depth += 1
+        return tag[0] if depth <= MAX_DEPTH else ""
+
+    return _TAG.sub(keep, html)
+
+
+def _decode(data: bytes | str, content_type: str | None) -> str:
     """Decode an HTML document: BOM, then strict UTF-8, then the HTTP header and `<meta>` charset, then
     detection. Strict UTF-8 goes before the declared charset because many pages declare a legacy
     charset that their (UTF-8) bytes do not follow; real legacy text almost never passes as UTF-8."""
@@ -25,9 +61,22 @@ def decode(data: bytes | str, content_type: str | None = None) -> str:
         raise ExtractError("empty document")
     if b"\x00" in data[:4096] and read_bom(data)[0] is None:
         raise ExtractError("binary data, not HTML")
-    if read_bom(data)[0] is None:
+    has_bom = read_bom(data)[0] is not None
+    if not has_bom:
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             pass
-    return html_to_unicode(content_type, data, default_encoding="cp1252", auto_detect_fun=_detect)[1]
+    encoding, text = html_to_unicode(content_type, data, default_encoding="cp1252", auto_detect_fun=_detect)
+    if not has_bom and codecs.lookup(encoding).name == "utf-8" and _mostly_invalid(text):
+        # Declared UTF-8, yet most non-ASCII bytes are not UTF-8: the declaration is wrong (a legacy
+        # page behind a server default). A few bad bytes in real UTF-8 keep the declaration.
+        detected = _detect(data)
+        if detected:
+            return data.decode(detected, "replace")
+    return text
+
+
+def _mostly_invalid(text: str) -> bool:
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return text.count("\ufffd") * 2 > non_ascii

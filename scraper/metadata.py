@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import orjson
+from htmldate import find_date
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.text import clean_text
@@ -139,16 +141,63 @@ def normalise_date(value: str | None) -> str | None:
     return parsed.isoformat()
 
 
+# Byline prefixes ("By", "Von", "Posted by", "Alle Artikel von") and link arrows around a name.
+_BY = re.compile(
+    r"^\s*((all (posts|articles)|posted|written|published|view all posts|show all articles|"
+    r"(alle )?(artikel|beiträge)|zeige alle beiträge|veröffentlicht|geschrieben)\s+(by|von|of)|"
+    r"by|von|vom|par|por|di|door|av|af|de|author|autor|auteur)\b\W*|\s*[→»›]\s*$",
+    re.I,
+)
+
+
 def split_authors(names: list[str]) -> list[str]:
     """Clean byline strings into a de-duplicated list of names."""
     out: list[str] = []
     for raw in names:
-        raw = re.sub(r"^\s*(by|von|par|por|di|door|av|af)\s+", "", clean_text(raw), flags=re.I)
+        raw = _BY.sub("", clean_text(raw))
         for name in re.split(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*|,\s+(?=\S+\s+\S+)", raw):
             name = name.strip(" ,.")
             if name and not name.startswith("http") and name.lower() not in {n.lower() for n in out}:
                 out.append(name)
     return out
+
+
+# Byline markup, most specific first: the first selector that yields names wins.
+_BYLINE = (
+    '[itemprop="author"] [itemprop="name"]',
+    '[rel="author"]',
+    '[itemprop="author"]',
+    "[class*=author-name], [class*=author__name], [class*=authorName], [class*=byline__name]",
+    ".author, .byline, .autor, .auteur",
+    "[class*=byline], [class*=Byline]",
+    'a[href*="/author/"], a[href*="/autor/"], a[href*="/auteur/"]',
+    "[class*=author], [class*=Author]",
+)
+_NOT_A_NAME = re.compile(r"\d|https?:|www\.|@|\.(?:com|net|org|de|at|ch|fr|it|es|uk)\b", re.I)
+
+
+def _looks_like_name(text: str, site_name: str | None) -> bool:
+    """A person's (or agency's) name, not a domain, a date line, a sentence or the site itself."""
+    words = text.split()
+    if not 1 <= len(words) <= 7 or len(text) > 70 or _NOT_A_NAME.search(text):
+        return False
+    return not site_name or text.casefold() != site_name.casefold()
+
+
+def _byline(tree: LexborHTMLParser, site_name: str | None) -> list[str]:
+    """Names from the first byline in the markup: the first matching node and its siblings (one per
+    author), not the author lines of teasers further down the page."""
+    for selector in _BYLINE:
+        nodes = tree.css(selector)
+        if not nodes:
+            continue
+        parent = nodes[0].parent
+        siblings = [n for n in nodes[:5] if parent is None or (n.parent and n.parent.mem_id == parent.mem_id)]
+        names = [_BY.sub("", clean_text(node.text(deep=True, separator=" "))) for node in siblings]
+        names = [name for name in names if _looks_like_name(name, site_name)]
+        if names:
+            return names
+    return []
 
 
 def _language(value: str | None) -> str | None:
@@ -214,26 +263,31 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         or first("application-name")
     )
     headline = article.get("headline") if isinstance(article.get("headline"), str) else None
-    meta.title = clean_text(headline) if headline else first("og:title", "twitter:title")
-    if not meta.title:
-        title_node = tree.css_first("title")
-        meta.title = clean_text(title_node.text()) if title_node else None
-    meta.title = strip_site_suffix(meta.title, meta.site_name) if meta.title else None
+    title_node = tree.css_first("title")
+    # Some CMSs escape entities twice ("&amp;quot;"): what is left after parsing is still escaped.
+    titles = [
+        clean_text(html.unescape(t))
+        for t in (headline, first("og:title"), first("twitter:title"), title_node and title_node.text())
+        if t
+    ]
+    # An article's structured headline is the editors' own; without one, the visible h1 is the title
+    # when the page's title tags contain it (they add the site name, a section or a kicker to it).
+    title = titles[0] if headline else _visible_headline(tree, titles) or next(iter(titles), None)
+    meta.title = strip_site_suffix(title, meta.site_name) if title else None
     ld_description = article.get("description")
     meta.description = first("og:description", "description", "twitter:description") or (
         clean_text(ld_description) if isinstance(ld_description, str) else None
     )
 
-    authors = _names(article.get("author")) or _names(article.get("creator"))
-    if not authors:
-        authors = [
-            a for a in props.get("author", []) + props.get("article:author", []) if not a.startswith("http")
-        ]
-    if not authors:
-        authors = [
-            clean_text(n.text()) for n in tree.css('[rel="author"], [itemprop="author"] [itemprop="name"]')
-        ]
-    meta.authors = split_authors([a for a in authors if a])
+    # Structured sources first; an organisation or the site itself named as author does not count.
+    authors = [
+        a
+        for a in _names(article.get("author"))
+        or _names(article.get("creator"))
+        or props.get("author", []) + props.get("article:author", [])
+        if _looks_like_name(a, meta.site_name)
+    ]
+    meta.authors = split_authors(authors or _byline(tree, meta.site_name))
 
     meta.published = normalise_date(
         _first_str(article.get("datePublished"))
@@ -282,6 +336,22 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
     body = article.get("articleBody")
     meta.article_body = body if isinstance(body, str) and body.strip() else None
     return meta
+
+
+def _visible_headline(tree: LexborHTMLParser, titles: list[str]) -> str | None:
+    folded = [t.casefold() for t in titles]
+    for node in tree.css("h1")[:5]:
+        text = clean_text(node.text(deep=True))
+        if len(text) >= 10 and any(text.casefold() in t for t in folded):
+            return text
+    return None
+
+
+def guess_date(html: str, url: str | None) -> str | None:
+    """The publication day read from the text and the URL (htmldate): the least precise source and
+    the slowest, for article pages whose markup states no date."""
+    # The URL is read last (deferred): a date in the page is more precise, and it is much faster.
+    return find_date(html, url=url, original_date=True, extensive_search=True, deferred_url_extractor=True)
 
 
 _SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|\-–—·•»:]\s+(?P<suffix>[^|\-–—·•»]{1,40})$")

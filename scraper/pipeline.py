@@ -14,6 +14,7 @@ from scraper.article import Article, CleanerInfo, Image, content_hash, word_coun
 from scraper.decode import decode
 from scraper.errors import ExtractError
 from scraper.metadata import read_metadata
+from scraper.templates import TemplateStore
 from scraper.text import clean_text, join_paragraphs
 
 # No network: use the public suffix list snapshot that ships with tldextract.
@@ -38,26 +39,56 @@ def parse(html: bytes | str, url: str | None = None, content_type: str | None = 
     return Page(tree=tree, url=url, meta=read_metadata(tree, url))
 
 
-def clean(page: Page) -> Cleaned:
+def clean(page: Page, templates: TemplateStore | None = None) -> Cleaned:
     """The site cleaner for the page's domain (by URL, else by canonical/og:url, which also catches
-    mirrors and local copies of a known site), else the generic one."""
+    mirrors and local copies of a known site), else the generic one, which also drops the blocks that
+    the learned template of the site (if any) marks as repeated."""
     site_cleaner = cleaner_for(_host(page.url)) or cleaner_for(_host(page.meta.canonical_url))
     cleaned = site_cleaner.clean(page) if site_cleaner else None
-    return cleaned if cleaned is not None else generic.clean(page)
+    if cleaned is not None:
+        return cleaned
+    site = site_of(page)
+    return generic.clean(page, templates.boilerplate(site) if templates and site else frozenset())
 
 
-def extract(html: bytes | str, url: str | None = None, *, content_type: str | None = None) -> Article:
-    """Turn one HTML page into an `Article`. Raises `ExtractError` for input that is not a page."""
-    return build_article(*explain(html, url, content_type=content_type))
+def site_of(page: Page) -> str | None:
+    """The registered domain a page belongs to (by canonical URL, else URL)."""
+    host = _host(page.meta.canonical_url) or _host(page.url)
+    return registered_domain(host) if host else None
+
+
+def learn(templates: TemplateStore, page: Page) -> None:
+    """Count the page's blocks into its site's template (before cleaning changes the tree)."""
+    site, page_id = site_of(page), page.meta.canonical_url or page.url
+    if site and page_id and (root := page.tree.body) is not None:
+        templates.learn(site, page_id, root)
+
+
+def extract(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    templates: TemplateStore | None = None,
+) -> Article:
+    """Turn one HTML page into an `Article`. Raises `ExtractError` for input that is not a page.
+    With `templates`, the page is learned into its site's template and cleaned with it."""
+    return build_article(*explain(html, url, content_type=content_type, templates=templates))
 
 
 def explain(
-    html: bytes | str, url: str | None = None, *, content_type: str | None = None
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    templates: TemplateStore | None = None,
 ) -> tuple[Page, Cleaned]:
     """The parsed page and the cleaner's result, including what was removed and by which rule."""
     page = parse(html, url, content_type)
+    if templates is not None:
+        learn(templates, page)
     caption = lead_caption(page)  # before cleaners modify the tree
-    cleaned = clean(page)
+    cleaned = clean(page, templates)
     if cleaned.caption is None:
         cleaned.caption = caption
     return page, cleaned
@@ -84,11 +115,10 @@ def build_article(page: Page, cleaned: Cleaned) -> Article:
     # A front, tag or error page has no article text: its teasers and menus are not a body.
     body = join_paragraphs(cleaned.paragraphs) if cleaned.is_article else ""
     title = cleaned.title or meta.title
-    host = _host(meta.canonical_url) or _host(page.url)
     return Article(
         url=page.url,
         canonical_url=meta.canonical_url,
-        site=registered_domain(host) if host else None,
+        site=site_of(page),
         site_name=meta.site_name,
         title=title,
         description=cleaned.description or meta.description,

@@ -1,0 +1,137 @@
+"""Pruning for the generic cleaner: remove from the selectolax tree what is never article text, before
+any slower step reads it. Every removal is recorded as (rule, text) for `scraper clean --explain`."""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+from cleaners.base import Page
+from scraper.templates import block_hash, blocks
+from scraper.text import clean_text
+
+# Removed blocks whose text is not worth showing in an explanation (code, styles, media).
+_INVISIBLE = frozenset("script style noscript template svg iframe head".split())
+
+# Words that name a boilerplate block in class or id values ("c-related-articles", "most_read",
+# "newsletter-signup", "author-bio"), matched as whole parts between separators.
+_BOILERPLATE_NAME = re.compile(
+    r"(?:^|[-_])(?:related|recommend(?:ed|ations?)?|more-?(?:stories|articles|news)|read-?(?:more|also|next)|"
+    r"most-?(?:read|popular|viewed|shared)|trending|popular|newsletters?|subscribe|subscription|signup|"
+    r"promo|share|sharing|social|socials|follow-?us|author-?(?:bio|info|box)|bio|comments|disqus|"
+    r"comment-?(?:list|form|section|area|respond)|cookies?|consent|gdpr|advert(?:isement)?|ads?|adslot|"
+    r"ad-?container|sponsored|outbrain|taboola|breadcrumbs?|tags|tag-?list|pagination|"
+    r"next-?(?:post|article|story)|prev(?:ious)?-?(?:post|article)|toolbar|skip-?link)(?:$|[-_])",
+    re.I,
+)
+# Names that describe a state or a variant of a block ("has-ads", "no-share", "Section--ads") or the
+# content itself ("entry-content-read-more"), not a boilerplate block.
+_NOT_BOILERPLATE_NAME = re.compile(r"^(?:has|no|with|is|js)[-_]|--|content|body|text|entry", re.I)
+# A link wrapping a heading or a paragraph is a teaser card (another story's headline and summary).
+_TEASER_CARDS = "a[href]:has(h1, h2, h3, h4, h5, h6, p)"
+_LINK_LIST_ITEMS = 3
+HEADLINE_CHARS = range(25, 200)  # the length of a link text that reads like a headline
+# The article's own containers: a block holding one of them is never pruned as boilerplate.
+_MAIN_MARKERS = "h1, [itemprop=articleBody]"
+_MAIN_SHARE = 0.4  # a block holding this share of the page's text is the page, whatever its class
+
+
+def prune(
+    page: Page, selectors: tuple[str, ...], template: frozenset[str], removed: list[tuple[str, str]]
+) -> LexborNode:
+    """Prune the page in place and return the node to read the article from."""
+    tree = page.tree
+    root = tree.body or tree.root
+    assert root is not None
+    chrome = [(node, f"selector {selector}") for selector in selectors for node in root.css(selector)]
+    _drop_all(chrome, removed)
+    total = len(root.text(deep=True))
+    named = [(node, name) for node in root.css("[class], [id]") if (name := _boilerplate_name(node))]
+    _drop_all(
+        [
+            (node, f"boilerplate class/id {name}")
+            for node, name in named
+            if node.css_first(_MAIN_MARKERS) is None and len(node.text(deep=True)) < total * _MAIN_SHARE
+        ],
+        removed,
+    )
+    teasers = [(n, "teaser card") for n in root.css(_TEASER_CARDS) if len(n.text()) < total * _MAIN_SHARE]
+    teasers += [(node, "headline link list") for node in root.css("ul, ol") if _link_list(node)]
+    _drop_all(teasers, removed)
+    if template:
+        repeated = [(node, "site template") for node, text in blocks(root) if block_hash(text) in template]
+        _drop_all(repeated, removed)
+    _drop_all([(node, "appended article") for node in _appended_articles(page, root)], removed)
+    return root
+
+
+def _link_list(node: LexborNode) -> bool:
+    """A list whose every item is one link reading like a headline: related or most-read stories."""
+    items = [child for child in node.iter() if child.tag == "li"]
+    if len(items) < _LINK_LIST_ITEMS:
+        return False
+    for item in items:
+        text = clean_text(item.text(deep=True))
+        linked = sum(len(clean_text(a.text(deep=True))) for a in item.css("a[href]"))
+        if len(text) not in HEADLINE_CHARS or linked < len(text) * 0.9:
+            return False
+    return True
+
+
+def _boilerplate_name(node: LexborNode) -> str | None:
+    attrs = node.attributes
+    for value in [*(attrs.get("class") or "").split(), attrs.get("id") or ""]:
+        if value and _BOILERPLATE_NAME.search(value) and not _NOT_BOILERPLATE_NAME.search(value):
+            return value
+    return None
+
+
+def _appended_articles(page: Page, root: LexborNode) -> list[LexborNode]:
+    """Infinite-scroll pages append the next stories below the article, each in an `<article>` of its
+    own: keep the one holding the headline (with its ancestors and descendants), drop the others."""
+    articles = root.css("article")
+    if len(articles) < 2:
+        return []
+    main = main_article(page, root)
+    if main is None:
+        return []
+    related = {a.mem_id for a in _ancestors(main)} | {a.mem_id for a in main.css("article")} | {main.mem_id}
+    return [a for a in articles if a.mem_id not in related]
+
+
+def main_article(page: Page, root: LexborNode) -> LexborNode | None:
+    """The `<article>` element holding the page's headline, if any."""
+    return next((a for a in root.css("article") if _holds_headline(a, page.meta.title)), None)
+
+
+def _holds_headline(node: LexborNode, title: str | None) -> bool:
+    heading = node.css_first("h1")
+    if heading is None or not title:
+        return False
+    text = clean_text(heading.text(deep=True)).casefold()
+    return bool(text) and (text in title.casefold() or title.casefold() in text)
+
+
+def _ancestors(node: LexborNode) -> list[LexborNode]:
+    out = []
+    parent = node.parent
+    while parent is not None:
+        out.append(parent)
+        parent = parent.parent
+    return out
+
+
+def _drop_all(candidates: list[tuple[LexborNode, str]], removed: list[tuple[str, str]]) -> None:
+    """Decompose the outermost candidates. Nesting is worked out before anything is freed: a node
+    inside a decomposed one must not be touched again."""
+    marked = {node.mem_id for node, _ in candidates}
+    outermost = {
+        n.mem_id: (n, rule) for n, rule in candidates if not any(a.mem_id in marked for a in _ancestors(n))
+    }
+    for node, rule in outermost.values():
+        if node.tag in ("html", "body", "head"):
+            continue
+        if node.tag not in _INVISIBLE and (text := clean_text(node.text(deep=True, separator=" "))):
+            removed.append((rule, text))
+        node.decompose()

@@ -1,0 +1,152 @@
+"""Run our extractor and plain trafilatura on the same pages of a benchmark dataset (the format of
+`../shared/bench/README.md`): time both, write their predictions, score them side by side."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import trafilatura
+
+from scraper.bench_score import Scores
+from scraper.decode import decode
+from scraper.pipeline import extract
+
+Prediction = dict[str, Any]
+Extractor = Callable[[str, str | None], Prediction]
+Progress = Callable[[int], None]
+
+
+def ours(html: str, url: str | None) -> Prediction:
+    article = extract(html, url)
+    return {
+        "body": article.body,
+        "title": article.title,
+        "authors": article.authors,
+        "published": article.published,
+    }
+
+
+def plain_trafilatura(html: str, url: str | None) -> Prediction:
+    """trafilatura with its defaults, as users run it: `extract` for the text, `extract_metadata`
+    for title, author and date."""
+    body = trafilatura.extract(html, url=url, output_format="txt")
+    meta = trafilatura.extract_metadata(html, default_url=url)
+    return {
+        "body": body,
+        "title": meta.title,
+        "authors": meta.author.split("; ") if meta.author else None,
+        "published": meta.date,
+    }
+
+
+EXTRACTORS: dict[str, Extractor] = {"ours": ours, "trafilatura": plain_trafilatura}
+
+
+def load_truth(dataset: Path) -> list[dict[str, Any]]:
+    with open(dataset / "truth.jsonl", "rb") as lines:
+        return [orjson.loads(line) for line in lines if line.strip()]
+
+
+def read_page(dataset: Path, truth: dict[str, Any]) -> str:
+    """The page decoded once, the same way for every extractor."""
+    return decode(gzip.decompress((dataset / truth["file"]).read_bytes()))
+
+
+@dataclass(slots=True)
+class Run:
+    """One extractor's predictions, scores and time over a dataset."""
+
+    name: str
+    scores: Scores = field(default_factory=Scores)
+    seconds: float = 0.0
+    pages: int = 0
+    errors: int = 0
+    predictions: list[Prediction] = field(default_factory=list)
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+_WARM_UP_PAGES = 10
+
+
+def run(
+    dataset: Path, extractors: Iterable[str], limit: int | None = None, progress: Progress = print
+) -> list[Run]:
+    """Every page through every extractor in turn (interleaved, so a load change on the machine hits
+    all of them alike). Only the extraction calls are timed, not reading or decoding, and not a first
+    untimed warm-up round over a few pages (lazy imports and caches such as dateparser's locales, which
+    would otherwise count for whichever extractor happens to meet them first)."""
+    runs = [Run(name) for name in extractors]
+    truths = load_truth(dataset)[:limit]
+    for truth in truths[:_WARM_UP_PAGES]:
+        html = read_page(dataset, truth)
+        for current in runs:
+            with contextlib.suppress(Exception):
+                EXTRACTORS[current.name](html, truth.get("url"))
+    for count, truth in enumerate(truths, 1):
+        html = read_page(dataset, truth)
+        for current in runs:
+            started = time.perf_counter()
+            try:
+                prediction = EXTRACTORS[current.name](html, truth.get("url"))
+            except Exception as error:  # a crash on one page scores as empty output, not a lost run
+                print(f"{truth['id']}: {current.name}: {error!r}", file=sys.stderr)
+                current.errors += 1
+                prediction = {}
+            current.seconds += time.perf_counter() - started
+            current.pages += 1
+            current.scores.add(truth, prediction)
+            current.predictions.append({"id": truth["id"], **prediction})
+        if count % 100 == 0:
+            progress(count)
+    return runs
+
+
+def write_predictions(runs: list[Run], out: Path, dataset_name: str) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for current in runs:
+        path = out / f"{dataset_name}.{current.name}.jsonl"
+        path.write_bytes(b"".join(orjson.dumps(p) + b"\n" for p in current.predictions))
+        paths.append(path)
+    return paths
+
+
+_COLUMNS = (
+    ("body_precision", "body P"),
+    ("body_recall", "body R"),
+    ("body_f1", "body F1"),
+    ("title_accuracy", "title acc"),
+    ("author_f1", "author F1"),
+    ("date_accuracy", "date acc"),
+)
+
+
+def table(runs: list[Run], dataset_name: str) -> str:
+    """A Markdown table, one row per extractor."""
+    snippets = bool(runs) and not runs[0].scores.body and bool(runs[0].scores.snippets)
+    heads = [label.replace("body", "snippet") if snippets else label for _, label in _COLUMNS]
+    lines = [
+        f"| {dataset_name} ({runs[0].pages if runs else 0} pages) | {' | '.join(heads)} | pages/s | errors |",
+        "|---" * (len(heads) + 3) + "|",
+    ]
+    for current in runs:
+        summary = current.scores.summary()
+        cells = [current.name, *(_cell(summary[key]) for key, _ in _COLUMNS)]
+        cells += [f"{current.pages_per_second:.1f}", str(current.errors)]
+        lines.append(f"| {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def _cell(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"

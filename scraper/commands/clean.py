@@ -1,0 +1,275 @@
+"""`scraper clean PATH...`: saved pages and dumps to JSON Lines articles, in parallel, resumably.
+
+The parent process reads the inputs lazily and writes the results; worker processes (forked after the
+pipeline is imported, so they import it once) turn chunks of pages into article lines. Only a few
+chunks per worker are in flight, which keeps memory flat whatever the corpus size."""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import orjson
+
+from cleaners.base import Cleaned
+from scraper import pipeline
+from scraper.errors import ExtractError
+from scraper.output import ArticleFile, ArticleSink, ArticleStream, LineFile
+from scraper.sources import STDIN, Item, RawPage, Unreadable, is_dump, read_pages
+
+CHUNK_PAGES = 8  # pages sent to a worker at once: pages take milliseconds, a round trip ~0.3 ms
+CHUNK_BYTES = 4 * 1024 * 1024  # ...or fewer when they are big
+CHUNKS_PER_WORKER = 3  # in flight: enough to keep a worker busy while the parent reads and writes
+EXPLAIN_TEXT_CHARS = 100
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "clean",
+        help="clean saved pages and dumps into JSON Lines articles",
+        description="Clean saved pages (files, folders, .gz, standard input) and dumps (WARC, JSON Lines) "
+        "into one JSON article a line. Exit status: 0 all pages cleaned, 1 some failed, 2 usage error.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a page (.html, .htm, .gz), a folder (searched recursively), a dump (.warc, .warc.gz: "
+        "HTML responses; .jsonl, .jsonl.gz: records with url and html), or - for standard input",
+    )
+    parser.add_argument("--url", help="the address of the page (a single page only)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    parser.add_argument(
+        "--resume", action="store_true", help="skip the pages already in the -o FILE (of a killed run too)"
+    )
+    parser.add_argument("--errors", metavar="FILE", help="also write the failures to FILE as JSON Lines")
+    cores = len(os.sched_getaffinity(0))
+    parser.add_argument("-j", "--jobs", type=int, default=cores, help="worker processes (default: cores)")
+    parser.add_argument("--unordered", action="store_true", help="write articles as they finish")
+    parser.add_argument("--explain", action="store_true", help="show on stderr what each rule removed")
+    parser.set_defaults(func=partial(run, parser))
+
+
+def _check_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Exits with status 2 (argparse's usage error) before any work is done."""
+    missing = [path for path in args.paths if path != STDIN and not os.path.exists(path)]
+    if missing:
+        parser.error(f"no such file or folder: {', '.join(missing)}")
+    if args.paths.count(STDIN) > 1:
+        parser.error("standard input (-) can be read once only")
+    if args.url and (len(args.paths) > 1 or os.path.isdir(args.paths[0]) or is_dump(args.paths[0])):
+        parser.error("--url needs exactly one page (a file or -), not folders, dumps or several inputs")
+    if args.resume and not args.output:
+        parser.error("--resume needs -o FILE")
+    for path in (args.output, args.errors):
+        if path and not os.path.isdir(os.path.dirname(path) or "."):
+            parser.error(f"no folder for {path}")
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+
+
+def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    _check_usage(parser, args)
+    sink: ArticleSink = ArticleFile(Path(args.output), resume=args.resume) if args.output else ArticleStream()
+    if sink.done:
+        print(f"resuming: {len(sink.done)} pages already in {args.output}", file=sys.stderr)
+    errors = LineFile(Path(args.errors), append=args.resume) if args.errors else None
+    report = Report(sys.stderr.isatty())
+    items = read_pages(args.paths, sink.done, args.url)
+    work = partial(clean_pages, explain=args.explain)
+    workers = Workers(args.jobs)
+    try:
+        for outcome in _outcomes(workers, work, items, ordered=not args.unordered):
+            if outcome.line is not None:
+                sink.write(outcome.source, outcome.line)
+            if outcome.explain:
+                report.message(outcome.explain)
+            if outcome.error is not None:
+                report.message(f"{outcome.source}: {outcome.error}")
+                if errors:
+                    errors.write(_error_json(outcome))
+            report.count(failed=outcome.error is not None)
+        sink.finish()
+    finally:
+        workers.close()
+        sink.close()
+        if errors:
+            errors.close()
+        report.close()
+    if report.failed:
+        print(f"{report.failed} of {report.pages} pages failed", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What became of one page: its article line, or why it failed; `explain` is for --explain."""
+
+    source: str
+    line: bytes | None = None
+    error: str | None = None
+    explain: str | None = None
+
+
+Work = Callable[[list[Item]], list[Outcome]]
+
+
+def clean_pages(items: list[Item], *, explain: bool = False) -> list[Outcome]:
+    return [clean_page(item, explain=explain) for item in items]
+
+
+def clean_page(item: Item, *, explain: bool = False) -> Outcome:
+    """One page to one article line (in a worker). Never raises: a bug hit by one page is that page's
+    failure, not the batch's."""
+    if isinstance(item, Unreadable):
+        return Outcome(item.source, error=item.reason)
+    try:
+        # What `extract` does, keeping the cleaner's result for --explain.
+        page, cleaned = pipeline.explain(item.html, item.url, content_type=item.content_type)
+        line = pipeline.build_article(page, cleaned).to_json()
+    except ExtractError as error:
+        return Outcome(item.source, error=str(error))
+    except Exception as error:
+        return Outcome(item.source, error=f"{type(error).__name__}: {error}")
+    return Outcome(item.source, line, explain=_explain_text(item.source, cleaned) if explain else None)
+
+
+def _explain_text(source: str, cleaned: Cleaned) -> str:
+    """The page's source and cleaner, then one line per removed block: `[rule]` then its text."""
+    removed = cleaned.removed
+    head = f"{source}: cleaner {cleaned.cleaner} {cleaned.version}, "
+    if not removed:
+        return head + "nothing removed"
+    width = max(len(rule) for rule, _ in removed) + 2
+    lines = [head + f"removed {len(removed)} block{'s' if len(removed) > 1 else ''}:"]
+    for rule, text in removed:
+        text = " ".join(text.split())
+        if len(text) > EXPLAIN_TEXT_CHARS:
+            text = text[: EXPLAIN_TEXT_CHARS - 1] + "…"
+        lines.append(f"  {f'[{rule}]':<{width}} {text}")
+    return "\n".join(lines)
+
+
+def _error_json(outcome: Outcome) -> bytes:
+    return orjson.dumps({"source": outcome.source, "error": outcome.error})
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if sys.platform == "linux":  # a worker must not outlive a killed parent (1 = PR_SET_PDEATHSIG)
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+
+
+class Workers:
+    """A pool of worker processes that outlives the death of a worker (killed for memory, or crashed in C
+    code): the chunks in flight then fail, and a fresh pool takes the next ones."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("fork")  # workers inherit the imported pipeline
+        return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker)
+
+    def submit(self, work: Work, chunk: list[Item]) -> Future[list[Outcome]]:
+        try:
+            return self._pool.submit(work, chunk)
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False)
+            self._pool = self._start()
+            return self._pool.submit(work, chunk)
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+def _outcomes(workers: Workers, work: Work, items: Iterable[Item], *, ordered: bool) -> Iterator[Outcome]:
+    """Results of `work` over `items` sent in chunks, in input order or as they finish, with a bounded
+    number of chunks in flight (`Executor.map` would read the whole input ahead)."""
+    limit = workers.jobs * CHUNKS_PER_WORKER
+    pending: dict[Future[list[Outcome]], list[str]] = {}  # in submission order, to the chunk's sources
+
+    def finished(block: bool) -> Iterator[Outcome]:
+        """The chunks done: the oldest only when ordered; waiting for one if `block`."""
+        while pending:
+            candidates = [next(iter(pending))] if ordered else list(pending)
+            done, _ = wait(candidates, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+            if not done:
+                return
+            for future in [future for future in pending if future in done]:
+                yield from _results(pending.pop(future), future)
+            block = False
+
+    for chunk in _chunks(items):
+        pending[workers.submit(work, chunk)] = [item.source for item in chunk]
+        yield from finished(block=len(pending) >= limit)
+    while pending:
+        yield from finished(block=True)
+
+
+def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+    """Pages in groups, so that the cost of a round trip to a worker is shared by several pages."""
+    chunk: list[Item] = []
+    size = 0
+    for item in items:
+        chunk.append(item)
+        size += len(item.html) if isinstance(item, RawPage) else 0
+        if len(chunk) == CHUNK_PAGES or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _results(sources: list[str], future: Future[list[Outcome]]) -> list[Outcome]:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        reason = "the worker process died with this page in flight (killed, out of memory, or crashed)"
+    except Exception as error:  # the results could not come back from the worker
+        reason = f"worker failed: {error}"
+    return [Outcome(source, error=reason) for source in sources]
+
+
+class Report:
+    """Counts pages and failures; on a terminal, a progress line on stderr (pages, pages/s, errors)
+    redrawn a few times a second; messages go above it."""
+
+    def __init__(self, live: bool) -> None:
+        self.live = live
+        self.pages = self.failed = 0
+        self._start = self._drawn = time.monotonic()
+
+    def count(self, *, failed: bool) -> None:
+        self.pages += 1
+        self.failed += failed
+        if self.live and time.monotonic() - self._drawn > 0.2:
+            self._draw()
+
+    def message(self, text: str) -> None:
+        if self.live:
+            sys.stderr.write("\r\x1b[K")
+        print(text, file=sys.stderr, flush=True)
+
+    def _draw(self) -> None:
+        self._drawn = time.monotonic()
+        rate = self.pages / max(self._drawn - self._start, 1e-9)
+        sys.stderr.write(f"\r\x1b[K{self.pages:,} pages  {rate:,.0f} pages/s  {self.failed:,} errors")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.live:
+            self._draw()
+            sys.stderr.write("\n")

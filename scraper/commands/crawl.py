@@ -1,0 +1,146 @@
+"""`scraper crawl SITE|URL... [-o FILE]`: the `news` spider for users who never touch Scrapy."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from scraper.metadata import normalise_date
+
+DESCRIPTION = """\
+Crawl news sites and write their articles, cleaned, as JSON Lines (one article a line).
+A target is a site with a built-in spider (arabnews, devdiscourse, theweek, naija247news, nknews, or
+their domains), or the URL of a sitemap index, sitemap, Google News sitemap, RSS/Atom feed or section page.
+
+Crawls are incremental: the state file remembers the pages fetched and the articles emitted, so the
+next crawl re-reads feeds and sitemaps but fetches only new pages (or pages whose lastmod is newer) and
+emits only new or changed articles. A crawl that was killed resumes when started again with the same
+state. Delete the state file to start afresh."""
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "crawl",
+        help="crawl sites, sitemaps or feeds into JSON Lines",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("targets", nargs="*", metavar="SITE|URL")
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        metavar="FILE",
+        help="append to FILE (default: stdout); with {run} in FILE, each run writes its own file, "
+        "named with the run's start time and given its name (from FILE.part) when the run ends",
+    )
+    parser.add_argument("--since", metavar="DATE", help="skip articles published before DATE (ISO 8601)")
+    parser.add_argument("--limit", type=int, default=0, metavar="N", help="stop after N articles")
+    parser.add_argument(
+        "--state",
+        default="crawl-state.sqlite",
+        metavar="PATH",
+        help="crawl state file (default: %(default)s); ':memory:' for a one-off crawl",
+    )
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="work on the shared frontier and state in Redis (redis://host:port/db) with other workers; "
+        "targets, if any, are seeded (see scraper seed)",
+    )
+    parser.add_argument(
+        "--worker", metavar="NAME", help="this worker's name with --redis (default: the host name)"
+    )
+    parser.add_argument(
+        "--article", action="append", default=[], metavar="REGEX", help="links on section pages to fetch"
+    )
+    parser.add_argument(
+        "--follow", action="append", default=[], metavar="REGEX", help="links on section pages to read"
+    )
+    parser.add_argument("--user-agent", metavar="UA", help="identify your crawler (with a contact)")
+    parser.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="any Scrapy setting"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log Scrapy's progress")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Scrapy loads in a second or so: only when crawling, not for `scraper --help`.
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from scraper.lock import (
+        FAILED,
+        LOCKED,
+        LockError,
+        LockHeld,
+        exit_status,
+        finish_outputs,
+        run_lock,
+        run_output,
+    )
+    from spiders.distributed import redis_overrides
+    from spiders.news import NewsSpider, find_site, known_sites
+    from spiders.summary import format_summary, summarize
+
+    if args.since and not normalise_date(args.since):
+        print(f"scraper crawl: --since {args.since!r} is not a date", file=sys.stderr)
+        return 2
+    if not args.targets and not args.redis:
+        print(
+            "scraper crawl: give a SITE or URL to crawl (or --redis URL to join a shared crawl)",
+            file=sys.stderr,
+        )
+        return 2
+    urls = [t for t in args.targets if "://" in t]
+    sites = {name: find_site(name) for name in args.targets if "://" not in name}
+    if unknown := [name for name, site in sites.items() if site is None]:
+        known = ", ".join(sorted(known_sites()))
+        print(f"scraper crawl: unknown site {', '.join(unknown)} (known: {known})", file=sys.stderr)
+        return 2
+
+    settings = Settings()
+    settings.setmodule("spiders.settings", priority="project")
+    overrides: dict[str, Any] = {
+        "CRAWL_STATE": args.state,
+        "ARTICLES_FILE": str(run_output(args.output, datetime.now(UTC))[0]),
+        "LOG_LEVEL": "INFO" if args.verbose else "WARNING",
+    }
+    if args.redis:
+        overrides.update(redis_overrides(args.redis, args.worker))
+    if args.limit:
+        overrides["CLOSESPIDER_ITEMCOUNT"] = args.limit
+    if args.user_agent:
+        overrides["USER_AGENT"] = args.user_agent
+    for pair in args.set:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            print(f"scraper crawl: --set {pair!r} is not NAME=VALUE", file=sys.stderr)
+            return 2
+        overrides[name] = value
+    settings.setdict(overrides, priority="cmdline")
+
+    # Held from before the spider opens the state until the output has its final name.
+    try:
+        with run_lock(settings["CRAWL_STATE"]):
+            process = CrawlerProcess(settings)
+            crawler = process.create_crawler(NewsSpider)
+            process.crawl(
+                crawler,
+                site=",".join(site.name for site in sites.values() if site),
+                url=" ".join(urls),
+                article=" ".join(args.article),
+                follow=" ".join(args.follow),
+                since=args.since or "",
+            )
+            process.start()
+            finish_outputs(args.output)
+    except LockError as error:
+        print(f"scraper crawl: {error}; not crawling", file=sys.stderr)
+        return LOCKED if isinstance(error, LockHeld) else FAILED
+    summary = summarize(crawler.stats.get_stats() if crawler.stats else {})
+    print(f"scraper crawl: {format_summary(summary)}", file=sys.stderr)
+    return exit_status(summary)

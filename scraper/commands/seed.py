@@ -1,0 +1,83 @@
+"""`scraper seed --redis URL SITE|URL...`: put sites' start URLs into the shared frontier of a distributed
+crawl, where any `scraper crawl --redis URL` worker picks them up."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from typing import Any
+
+DESCRIPTION = """\
+Push the start URLs (sitemaps, feeds, section pages) of the given sites, or the given URLs, into the
+shared queue in Redis. Run it from cron as often as the sites should be re-read; workers started with
+`scraper crawl --redis URL` (any number, on any machine, started and stopped at any time) fetch them,
+follow what they list and emit each article once. Start URLs are fetched again at every seeding; the
+articles they list go through the shared duplicate filter and the shared crawl state. Seeding when the
+frontier is empty (nothing queued, nothing in flight) starts a new round: the duplicate filter is
+cleared, so pages whose sitemap lastmod changed are fetched again; the crawl state still skips the rest."""
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "seed",
+        help="push sites' start URLs into a distributed crawl's shared queue",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("targets", nargs="+", metavar="SITE|URL")
+    parser.add_argument("--redis", required=True, metavar="URL", help="redis://host:port/db of the crawl")
+    parser.add_argument(
+        "--article", action="append", default=[], metavar="REGEX", help="links on section pages to fetch"
+    )
+    parser.add_argument(
+        "--follow", action="append", default=[], metavar="REGEX", help="links on section pages to read"
+    )
+    parser.set_defaults(func=run)
+
+
+async def _listed(requests: AsyncIterator[Any]) -> list[Any]:
+    return [request async for request in requests]
+
+
+def run(args: argparse.Namespace) -> int:
+    from redis import RedisError
+    from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
+    from scrapy_redis.queue import PriorityQueue
+
+    from spiders.distributed import QUEUE, frontier, frontier_idle
+    from spiders.news import NewsSpider
+
+    settings = Settings()
+    settings.setmodule("spiders.settings", priority="project")
+    settings.set("CRAWL_STATE", ":memory:")  # seeding reads no state: workers decide what to fetch
+    try:
+        # The spider builds the start requests exactly as a crawl would, site config included.
+        spider = NewsSpider.from_crawler(
+            Crawler(NewsSpider, settings),
+            site=",".join(t for t in args.targets if "://" not in t),
+            url=" ".join(t for t in args.targets if "://" in t),
+            article=" ".join(args.article),
+            follow=" ".join(args.follow),
+        )
+    except ValueError as error:
+        print(f"scraper seed: {error}", file=sys.stderr)
+        return 2
+    requests = asyncio.run(_listed(spider.start()))
+    try:
+        server, dupefilter = frontier(args.redis)
+        if frontier_idle(server):
+            dupefilter.clear()
+        shared = PriorityQueue(server, spider, QUEUE)
+        pushed = 0
+        for request in requests:
+            if request.dont_filter or not dupefilter.request_seen(request):
+                shared.push(request)
+                pushed += 1
+    except RedisError as error:
+        print(f"scraper seed: Redis at {args.redis}: {error}", file=sys.stderr)
+        return 3
+    print(f"scraper seed: {pushed} start URLs queued, {len(shared)} requests waiting", file=sys.stderr)
+    return 0

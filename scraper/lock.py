@@ -1,0 +1,148 @@
+"""Safe scheduled runs: a run lock per crawl state, and output files rolled over per run.
+
+The lock is an `flock` on `<state>.lock` for an SQLite state, and a Redis key per worker name for a
+Redis state (workers with different names share one frontier on purpose; two runs of the same worker
+must not). Both die with their process: the kernel drops the `flock` at once, the Redis key expires
+`ttl` seconds after its last renewal.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from redis.exceptions import RedisError
+
+from scraper.state_redis import PREFIX, connect, split_url
+
+logger = logging.getLogger(__name__)
+
+RUN_FIELD = "{run}"  # in an output name: the run's start time, e.g. articles-20261122T031500Z.jsonl
+PART = ".part"  # suffix of an output file while its run writes it
+
+
+# Exit statuses of a crawl, for cron and systemd (2 is a usage error, as for every command).
+OK, PARTIAL, FAILED, LOCKED = 0, 1, 3, 75  # 75: EX_TEMPFAIL, "try again later"
+
+
+def exit_status(summary: dict[str, Any]) -> int:
+    """OK: the crawl finished without errors (also when there was nothing to do). PARTIAL: it finished,
+    but some pages failed (the summary's errors say which kinds). FAILED: it stopped early, or every
+    request failed."""
+    finished = summary["finish_reason"] in ("finished", "closespider_itemcount")
+    if not finished or (summary["errors"] and not summary["pages_fetched"]):
+        return FAILED
+    return PARTIAL if summary["errors"] else OK
+
+
+class LockError(Exception):
+    """The lock could not be taken; the message says why."""
+
+
+class LockHeld(LockError):
+    """Another run holds the lock; the message says which."""
+
+
+def lock_key(worker: str) -> str:
+    return f"{PREFIX}lock:{worker}"
+
+
+def _holder() -> str:
+    return f"pid {os.getpid()} on {socket.gethostname()} since {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    with open(path, "a+") as file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            file.seek(0)
+            holder = file.read().strip() or "unknown holder"
+            raise LockHeld(f"another crawl holds {path} ({holder})") from None
+        file.truncate(0)
+        file.write(_holder() + "\n")
+        file.flush()
+        yield  # closing the file releases the lock
+
+
+# Renew or release the key only while it still holds our token.
+_OURS = "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end "
+_RENEW = _OURS + "return redis.call('PEXPIRE', KEYS[1], ARGV[2])"
+_RELEASE = _OURS + "return redis.call('DEL', KEYS[1])"
+
+
+@contextmanager
+def redis_lock(uri: str, ttl: float = 10.0) -> Iterator[None]:
+    url, worker = split_url(uri)
+    db, key, token = connect(url), lock_key(worker), _holder()
+    try:
+        taken = db.set(key, token, nx=True, px=int(ttl * 1000))
+        holder = None if taken else (db.get(key) or b"").decode() or "a run that just ended"
+    except RedisError as error:
+        raise LockError(f"cannot reach Redis at {url} ({error})") from error
+    if holder:
+        raise LockHeld(f"worker {worker!r} is already running ({holder})")
+    stop = threading.Event()
+
+    def renew() -> None:
+        while not stop.wait(ttl / 3):
+            try:
+                if not db.eval(_RENEW, 1, key, token, int(ttl * 1000)):
+                    logger.error("lost the run lock %s: another run of worker %r may start", key, worker)
+            except Exception as error:  # keep renewing through a Redis restart
+                logger.warning("could not renew the run lock %s: %s", key, error)
+
+    thread = threading.Thread(target=renew, name="run-lock", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        db.eval(_RELEASE, 1, key, token)
+        db.close()
+
+
+@contextmanager
+def run_lock(state: str) -> Iterator[None]:
+    """Hold the lock on a crawl state (a path or a `redis://` URI) for the duration of a run."""
+    if state.startswith(("redis://", "rediss://")):
+        with redis_lock(state):
+            yield
+    elif state == ":memory:":  # nothing persists, nothing to protect
+        yield
+    else:
+        with file_lock(Path(f"{state}.lock")):
+            yield
+
+
+def run_output(pattern: str, started: datetime) -> tuple[Path, Path]:
+    """(the file a run writes, the name it gets when the run ends) for an output name that may hold
+    `{run}`. Without `{run}` both are the same file, appended to by every run."""
+    if RUN_FIELD not in pattern:
+        return Path(pattern), Path(pattern)
+    final = Path(pattern.replace(RUN_FIELD, f"{started:%Y%m%dT%H%M%SZ}"))
+    return final.with_name(final.name + PART), final
+
+
+def finish_outputs(pattern: str) -> list[Path]:
+    """Give their final names to the part files of `pattern`: this run's, and those of killed runs,
+    whose last lines the crawl's recovery has settled by now. Call it with the run lock held."""
+    if RUN_FIELD not in pattern:
+        return []
+    template = Path(pattern)
+    finished = []
+    for part in sorted(template.parent.glob(template.name.replace(RUN_FIELD, "*") + PART)):
+        final = part.with_name(part.name.removesuffix(PART))
+        part.rename(final)
+        finished.append(final)
+    return finished

@@ -1,0 +1,114 @@
+"""Finding article URLs: sitemap indexes, sitemaps, Google News sitemaps, RSS and Atom feeds, and the
+links of HTML pages. Pure functions over bytes, so they are cheap to test and to reuse."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.metadata import normalise_date
+
+
+class Kind(Enum):
+    SITEMAP_INDEX = "sitemap index"  # entries are more sitemaps
+    URLSET = "sitemap"  # entries are pages (Google News sitemaps too)
+    FEED = "feed"  # RSS or Atom; entries are pages
+    HTML = "page"  # a start page: its links are read with `links`
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    url: str
+    lastmod: str | None  # ISO 8601: sitemap lastmod, news publication date, feed item date
+
+
+# Parsing untrusted XML: no entities, no network, no DTD.
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, recover=True, huge_tree=True
+)
+_XML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:[\w-]+:)?(\w+)", re.S)
+_ROOTS = {"sitemapindex": Kind.SITEMAP_INDEX, "urlset": Kind.URLSET, "rss": Kind.FEED, "feed": Kind.FEED}
+_RDF = "RDF"  # RSS 1.0
+
+
+def sniff(body: bytes) -> Kind:
+    """What a fetched start URL is, from its first element (content types lie too often)."""
+    match = _XML_START.match(body[:2048].lstrip(b"\xef\xbb\xbf"))
+    root = match.group(1).decode() if match else ""
+    return Kind.FEED if root == _RDF else _ROOTS.get(root, Kind.HTML)
+
+
+def _local(tag: object) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _child_text(element: etree._Element, *names: str) -> str | None:
+    for child in element.iter():
+        if _local(child.tag) in names and child.text and child.text.strip():
+            return child.text.strip()
+    return None
+
+
+def _atom_link(entry: etree._Element) -> str | None:
+    for link in entry:
+        if _local(link.tag) == "link" and link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return link.get("href")
+    return None
+
+
+def entries(body: bytes, base_url: str) -> list[Entry]:
+    """The entries of a sitemap index, sitemap or feed, with absolute URLs and normalised dates."""
+    root = etree.fromstring(body, parser=_PARSER)
+    if root is None:
+        return []
+    found: list[Entry] = []
+    for element in root.iter():
+        name = _local(element.tag)
+        if name in ("url", "sitemap"):  # sitemaps: <loc>, <lastmod>, <news:publication_date>
+            url = _child_text(element, "loc")
+            date = _child_text(element, "lastmod") or _child_text(element, "publication_date")
+        elif name == "item":  # RSS 2.0 and 1.0
+            url = _child_text(element, "link") or element.get(
+                "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
+            )
+            date = _child_text(element, "pubDate", "date", "updated")
+        elif name == "entry":  # Atom
+            url = _atom_link(element)
+            date = _child_text(element, "updated", "published")
+        else:
+            continue
+        if url:
+            found.append(Entry(urljoin(base_url, url), normalise_date(date)))
+    return found
+
+
+# Query parameters that only say where a reader came from; they make one article look like many.
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid)$", re.I)
+
+
+def clean_url(url: str) -> str:
+    """The URL without fragment and tracking parameters, so feeds and pages agree on one address."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
+
+
+def links(body: bytes | str, base_url: str) -> list[str]:
+    """Absolute http(s) links of an HTML page, in page order, once each (selectolax: well under 1 ms a
+    page, where Scrapy's LinkExtractor costs about 20 ms)."""
+    tree = LexborHTMLParser(body)
+    base = tree.css_first("base[href]")
+    base_url = urljoin(base_url, base.attributes.get("href") or "") if base is not None else base_url
+    seen: dict[str, None] = {}
+    for anchor in tree.css("a[href]"):
+        href = (anchor.attributes.get("href") or "").strip()
+        if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            url = urljoin(base_url, href)
+            if url.startswith(("http://", "https://")):
+                seen.setdefault(clean_url(url))
+    return list(seen)

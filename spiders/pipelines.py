@@ -1,0 +1,121 @@
+"""The item pipeline: fetched pages in, articles out, through the same `scraper.extract` as `scraper clean`.
+
+Extraction is CPU work, so it runs in a process pool (one worker per core by default): the reactor keeps
+downloading while pages are cleaned. Then the crawl state decides what is emitted: pages that are not
+articles, articles older than `since`, and articles already emitted with the same content (by canonical
+URL) are dropped; the rest are recorded and, with `ARTICLES_FILE`, appended to that file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Self, cast
+
+import orjson
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from scraper.errors import ExtractError
+from scraper.pipeline import extract
+from scraper.state import CrawlState, is_newer
+from spiders.jsonl import Appender, recover
+from spiders.news import NewsSpider
+
+
+def extract_page(body: bytes, url: str, content_type: str | None) -> dict[str, Any]:
+    """Runs in a worker process."""
+    return extract(body, url, content_type=content_type).to_dict()
+
+
+def _warm_up() -> None:
+    """Load the cleaners and trafilatura once per worker, not on its first page."""
+    extract(b"<html><body><p>warm up</p></body></html>")
+
+
+def _drop(reason: str) -> DropItem:
+    return DropItem(reason, log_level="DEBUG")  # drops are routine; the summary counts them
+
+
+class ArticlePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.workers = settings.getint("EXTRACT_WORKERS") or len(os.sched_getaffinity(0))
+        self.path = settings.get("ARTICLES_FILE")
+        self.limit = settings.getint("CLOSESPIDER_ITEMCOUNT")  # also enforced here: in-flight items
+        self.emitted = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.out: Appender | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    @property
+    def spider(self) -> NewsSpider:
+        return cast(NewsSpider, self.crawler.spider)
+
+    @property
+    def state(self) -> CrawlState:
+        return self.spider.crawl_state
+
+    def _count(self, key: str) -> None:
+        self.crawler.stats.inc_value(f"crawl/{key}")
+
+    def open_spider(self) -> None:
+        confirmed, forgotten = recover(self.state)
+        self.crawler.stats.set_value("crawl/resumed_lines", confirmed + forgotten)
+        # spawn, not fork: forking a process that runs a reactor and threads is unsafe
+        context = multiprocessing.get_context("spawn")
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+        self.out = Appender(self.path) if self.path else None
+
+    def close_spider(self) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+        if self.out:
+            self.out.close()
+
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        assert self.pool is not None
+        future = self.pool.submit(extract_page, item["body"], item["url"], item["content_type"])
+        try:
+            article = await asyncio.wrap_future(future)
+        except ExtractError as error:
+            self._count("errors/extract")
+            raise _drop(f"{item['url']}: {error}") from error
+        urls, lastmod = item["urls"], item["lastmod"]
+        since = self.spider.since
+        if not article["is_article"]:
+            self.state.mark_fetched(urls, lastmod)
+            self._count("not_articles")
+            raise _drop(f"not an article: {item['url']}")
+        if is_newer(since, article["published"]):
+            self.state.mark_fetched(urls, lastmod)
+            self._count("skipped_old")
+            raise _drop(f"published before {since}: {item['url']}")
+        key = article["canonical_url"] or article["url"]
+        if not self.state.is_new(key, article["content_hash"]):
+            self.state.mark_fetched(urls, lastmod)
+            self._count("skipped_unchanged")
+            raise _drop(f"already emitted: {key}")
+        if self.limit and self.emitted >= self.limit:
+            raise _drop(f"over the limit of {self.limit}: {key}")  # not recorded: a later crawl gets it
+        self._emit(key, article, urls, lastmod)
+        return article
+
+    def _emit(self, key: str, article: dict[str, Any], urls: list[str], lastmod: str | None) -> None:
+        """Record, write, confirm: no await in between, so concurrent items cannot interleave."""
+        line = orjson.dumps(article) + b"\n"
+        output = self.out.path if self.out else None
+        offset = self.out.offset() if self.out else 0
+        self.state.begin_emit(key, article["content_hash"], urls, lastmod, output, offset, len(line))
+        if self.out:
+            self.out.write(line)
+            if output:
+                self.state.end_emit(key)
+        self.emitted += 1
+        self._count("articles_emitted")

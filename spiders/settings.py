@@ -1,0 +1,68 @@
+"""Scrapy settings for the spiders (`scrapy crawl ...` from the project root, and `scraper crawl`).
+Every one can be overridden with `-s NAME=VALUE`."""
+
+BOT_NAME = "newsclean"
+SPIDER_MODULES = ["spiders.news", "spiders.sites"]
+NEWSPIDER_MODULE = "spiders.sites"
+
+# Identify the crawler; set your own contact with -s USER_AGENT=... or scraper crawl --user-agent.
+USER_AGENT = "newsclean/0.1 (news article crawler)"
+
+# Politeness.
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0  # parallel requests per site that AutoThrottle aims for
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DEPTH_LIMIT = 5  # sitemap index -> sitemap -> article is 2; section pagination beyond 5 is rarely news
+
+# Robustness: retry 429 and 5xx with backoff (spiders.middlewares), bounded sizes.
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+RETRY_BACKOFF_BASE = 1.0  # seconds; doubled at each retry unless the server sends Retry-After
+RETRY_BACKOFF_MAX = 60.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,
+}
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # pages
+DOWNLOAD_WARNSIZE = 0
+SITEMAP_MAXSIZE = 50 * 1024 * 1024  # sitemaps and feeds, also after gunzip (the sitemap protocol's limit)
+
+# The pipeline: extraction in a process pool; one page in flight per response (stack notes: the
+# default of 100 concurrent items per response costs throughput for nothing here).
+ITEM_PIPELINES = {"spiders.pipelines.ArticlePipeline": 300}
+CONCURRENT_ITEMS = 1
+EXTRACT_WORKERS = 0  # 0: one per core
+ARTICLES_FILE = None  # crash-safe JSON Lines output (appends); "-" for stdout
+# The crawl state: an SQLite file or a backend URI; default crawl-state.sqlite in JOBDIR, else here.
+CRAWL_STATE = None
+CRAWL_SUMMARY = None  # write the summary as JSON here
+EXTENSIONS = {"spiders.summary.CrawlSummary": 0}
+
+# Distributed crawls (spiders.distributed): with REDIS_URL set, the scheduler, duplicate filter and crawl
+# state move to Redis and any number of workers share one frontier (`scraper crawl --redis URL`).
+ADDONS = {"spiders.distributed.RedisAddon": 0}
+REDIS_URL = None  # redis://host:port/db
+REDIS_WORKER = None  # this worker's name, unique among live workers; default the host name
+REDIS_IDLE_CLOSE = 10.0  # seconds of an empty frontier before a worker exits; 0: wait for seeds forever
+
+# Resume after a kill is carried by the crawl state, not by JOBDIR's request log (see spiders.dupefilter).
+DUPEFILTER_CLASS = "spiders.dupefilter.RunDupeFilter"
+
+# JSON Lines feed exports (-o/-O out.jsonl) with orjson.
+FEED_EXPORTERS = {
+    "jsonlines": "spiders.jsonl.OrjsonLinesExporter",
+    "jsonl": "spiders.jsonl.OrjsonLinesExporter",
+}
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Off: an HTTP endpoint that runs Python (Scrapy 2.19 default) and the telnet console.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+LOG_LEVEL = "INFO"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -1,0 +1,207 @@
+"""`scraper clean` through its command line (a real subprocess): inputs, output, exit codes, --explain."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import pty
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import scraper
+from scraper.article import json_schema
+
+
+def clean(
+    *args: object, stdin: bytes | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `python -m scraper clean ARGS` to completion."""
+    command = [sys.executable, "-m", "scraper", "clean", *map(str, args)]
+    return subprocess.run(command, input=stdin, capture_output=True, timeout=timeout, check=False)
+
+
+def start_clean(*args: object) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "scraper", "clean", *map(str, args)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def article_page(title: str, lead: str = "The council voted on the harbour plan", paragraphs: int = 6) -> str:
+    """A small news page the generic cleaner reads as an article."""
+    body = "".join(
+        f"<p>{lead}, part {n}: the debate about costs, ferries and the winter timetable went on late.</p>"
+        for n in range(paragraphs)
+    )
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head><body>'
+        f'<nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+        f"<article><h1>{title}</h1>{body}</article><footer>Copyright 2026 Example News</footer></body></html>"
+    )
+
+
+def lines(data: bytes) -> list[dict]:
+    return [json.loads(line) for line in data.splitlines()]
+
+
+def line_count(path: Path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_files_folders_and_gzip_in_argument_order(tmp_path: Path) -> None:
+    (tmp_path / "pages" / "sub").mkdir(parents=True)
+    (tmp_path / "single.html").write_text(article_page("Single page"))
+    (tmp_path / "pages" / "a.html").write_text(article_page("Page A"))
+    (tmp_path / "pages" / "a.json").write_text("{}")  # an expected-output file: not an input
+    (tmp_path / "pages" / "notes.txt").write_text("not a page")
+    (tmp_path / "pages" / "sub" / "b.htm").write_text(article_page("Page B"))
+    (tmp_path / "pages" / "sub" / "c.html.gz").write_bytes(gzip.compress(article_page("Page C").encode()))
+
+    result = clean(tmp_path / "single.html", tmp_path / "pages")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    articles = lines(result.stdout)
+    assert [a["title"] for a in articles] == ["Single page", "Page A", "Page B", "Page C"]
+    assert all("harbour plan" in a["body"] for a in articles)
+    for article in articles:
+        jsonschema.validate(article, json_schema())
+
+
+def test_standard_input_with_url() -> None:
+    page = article_page("Read from a pipe").encode()
+    result = clean("-", "--url", "https://www.example.com/news/pipe", stdin=page)
+    assert result.returncode == 0, result.stderr
+    [article] = lines(result.stdout)
+    assert article["title"] == "Read from a pipe"
+    assert article["url"] == "https://www.example.com/news/pipe"
+    assert article["site"] == "example.com"
+
+
+def test_failed_pages_are_named_and_the_batch_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "1-good.html").write_text(article_page("Good page"))
+    (tmp_path / "2-empty.html").write_bytes(b"")
+    (tmp_path / "3-corrupt.html.gz").write_bytes(gzip.compress(article_page("Lost").encode())[:40])
+    (tmp_path / "4-good.html").write_text(article_page("Another good page"))
+
+    result = clean(tmp_path)
+
+    assert result.returncode == 1
+    assert [a["title"] for a in lines(result.stdout)] == ["Good page", "Another good page"]
+    errors = result.stderr.decode().splitlines()
+    assert errors[0] == f"{tmp_path / '2-empty.html'}: empty document"
+    assert errors[1].startswith(f"{tmp_path / '3-corrupt.html.gz'}: ")
+    assert errors[-1] == "2 of 4 pages failed"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["missing.html"],
+        ["a.html", "b.html", "--url", "https://example.com/"],
+        ["a.html", "--resume"],
+        ["a.html", "-j", "0"],
+        ["a.html", "-o", "no-such-folder/out.jsonl"],
+    ],
+    ids=[
+        "no-inputs",
+        "missing-path",
+        "url-with-several-inputs",
+        "resume-without-output",
+        "no-workers",
+        "no-folder",
+    ],
+)
+def test_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
+    for name in ("a.html", "b.html"):
+        (tmp_path / name).write_text(article_page(name))
+    result = clean(*(tmp_path / arg if arg.endswith(".html") else arg for arg in args))
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert b"usage:" in result.stderr
+
+
+def test_output_file_is_replaced_whole_and_never_half_written(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(300):
+        (pages / f"{n:03}.html").write_text(article_page(f"Story {n}", lead=f"Story {n} begins"))
+    out = tmp_path / "out.jsonl"
+    out.write_bytes(b'{"an": "earlier result"}\n')
+
+    run = start_clean(pages, "-o", out, "-j", "1")
+    wait_for(lambda: line_count(tmp_path / "out.jsonl.part") >= 5)
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=30)
+    assert out.read_bytes() == b'{"an": "earlier result"}\n'  # the killed run did not touch it
+
+    result = clean(pages, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b""
+    articles = lines(out.read_bytes())
+    assert [a["title"] for a in articles] == [f"Story {n}" for n in range(300)]
+    sources = [json.loads(line) for line in (tmp_path / "out.jsonl.sources").read_text().splitlines()]
+    assert sources == [str(pages / f"{n:03}.html") for n in range(300)]
+    assert sorted(os.listdir(tmp_path)) == ["out.jsonl", "out.jsonl.sources", "pages"]
+
+
+def test_explain_shows_each_removed_block_with_its_rule(tmp_path: Path) -> None:
+    page = article_page("Explained page").replace(
+        "</article>", "</article><div class='share'>Share this story on Facebook</div>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(page)
+    _, cleaned = scraper.explain(page, "https://example.com/explained")
+    assert cleaned.removed, "the page should have something to remove"
+
+    result = clean(path, "--url", "https://example.com/explained", "--explain")
+
+    assert result.returncode == 0, result.stderr
+    assert [a["title"] for a in lines(result.stdout)] == ["Explained page"]
+    head, *removed = result.stderr.decode().splitlines()
+    assert head.startswith(f"{path}: cleaner {cleaned.cleaner} ")
+    assert head.endswith(f"removed {len(cleaned.removed)} block{'s' if len(cleaned.removed) > 1 else ''}:")
+    assert len(removed) == len(cleaned.removed)
+    for line, (rule, text) in zip(removed, cleaned.removed, strict=True):
+        shown = re.fullmatch(r"  \[(.+?)\] +(.+)", line)
+        assert shown, line
+        assert shown[1] == rule
+        assert " ".join(text.split()).startswith(shown[2].removesuffix("…"))
+
+
+def test_progress_line_only_on_a_terminal(tmp_path: Path) -> None:
+    (tmp_path / "good.html").write_text(article_page("Fine"))
+    (tmp_path / "empty.html").write_bytes(b"")
+    terminal, stderr = pty.openpty()
+    command = [sys.executable, "-m", "scraper", "clean", str(tmp_path)]
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=stderr, timeout=120, check=False)
+    os.close(stderr)
+    shown = b""
+    with contextlib.suppress(OSError):  # EIO once everything written to the terminal is read
+        while chunk := os.read(terminal, 4096):
+            shown += chunk
+    os.close(terminal)
+
+    assert result.returncode == 1
+    assert b"\r\x1b[K2 pages" in shown
+    assert b"pages/s  1 errors" in shown
+    assert clean(tmp_path).stderr.decode().splitlines() == [
+        f"{tmp_path / 'empty.html'}: empty document",
+        "1 of 2 pages failed",
+    ]

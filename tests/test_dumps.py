@@ -1,0 +1,254 @@
+"""`scraper clean` over dumps: WARC files written by warcio (with broken records), JSON Lines dumps,
+parallel and unordered runs, the errors file, and --resume after a real SIGKILL."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import signal
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import orjson
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from scraper.commands.clean import CHUNK_PAGES, CHUNKS_PER_WORKER
+from scraper.output import ArticleFile
+from tests.test_clean_cli import article_page, clean, line_count, lines, start_clean, wait_for
+
+RUSSIAN_TITLE = "Паромы будут ходить и зимой"
+
+
+def response(writer: WARCWriter, url: str, body: bytes, content_type: str, length: int | None = None) -> None:
+    headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+    record = writer.create_warc_record(
+        url, "response", payload=io.BytesIO(body), http_headers=headers, length=length
+    )
+    writer.write_record(record)
+
+
+def write_warc(path: Path, pages: Iterable[tuple[str, str]], *, compress: bool = True) -> list[int]:
+    """A WARC of HTML responses (url, title); returns the offset of each record."""
+    offsets = []
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=compress)
+        for url, title in pages:
+            offsets.append(stream.tell())
+            response(
+                writer, url, article_page(title, lead=f"{title} begins").encode(), "text/html; charset=utf-8"
+            )
+    return offsets
+
+
+def articles_by_url(stdout: bytes) -> dict[str, dict]:
+    found = lines(stdout)
+    by_url = {article["url"]: article for article in found}
+    assert len(by_url) == len(found), "an article came out twice"
+    return by_url
+
+
+def test_warc_with_broken_records_gives_every_good_record_once(tmp_path: Path) -> None:
+    warc = tmp_path / "crawl.warc.gz"
+    offsets = {}
+    with open(warc, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        writer.write_record(writer.create_warcinfo_record("crawl.warc.gz", {"software": "test"}))
+
+        def page(name: str, content_type: str = "text/html", body: bytes | None = None, **kw: int) -> None:
+            offsets[name] = stream.tell()
+            html = body or article_page(f"Page {name}", lead=f"Page {name} begins").encode()
+            response(writer, f"https://example.com/{name}", html, content_type, **kw)
+
+        page("good-1")
+        page("image", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(2000))
+        page("truncated", length=20_000)  # declares more than it holds
+        page("good-2")
+        legacy = article_page(RUSSIAN_TITLE, lead="Паромная компания объявила зимнее расписание")
+        page("wrong-charset", "text/html; charset=utf-8", legacy.encode("cp1251"))
+        page("corrupt")
+        page("good-3")
+        page("good-4")
+        end = stream.tell()
+    data = bytearray(warc.read_bytes())
+    middle = (offsets["corrupt"] + offsets["good-3"]) // 2
+    data[middle : middle + 16] = b"\xff" * 16  # the gzip member breaks halfway
+    warc.write_bytes(bytes(data))
+    assert len(data) == end
+
+    result = clean(warc, "-j", "2")
+
+    assert result.returncode == 1
+    found = articles_by_url(result.stdout)
+    good = ["good-1", "good-2", "wrong-charset", "good-3", "good-4"]
+    assert list(found) == [f"https://example.com/{name}" for name in good]
+    assert found["https://example.com/good-4"]["title"] == "Page good-4"
+    assert found["https://example.com/wrong-charset"]["title"] == RUSSIAN_TITLE
+    assert (
+        "Паромная компания объявила зимнее расписание" in found["https://example.com/wrong-charset"]["body"]
+    )
+    errors = result.stderr.decode().splitlines()
+    assert errors[0] == f"{warc}@{offsets['truncated']}: truncated record"
+    assert errors[1].startswith(f"{warc}@{offsets['corrupt']}: unreadable WARC data, skipped: ")
+    assert errors[2:] == ["2 of 7 pages failed"]
+
+
+def test_uncompressed_warc_with_a_wrong_content_length_loses_only_that_record(tmp_path: Path) -> None:
+    warc = tmp_path / "crawl.warc"
+    with open(warc, "wb") as stream:
+        writer = WARCWriter(stream, gzip=False)
+        response(writer, "https://example.com/a", article_page("Page a").encode(), "text/html")
+        bad = stream.tell()
+        response(writer, "https://example.com/b", article_page("Page b").encode(), "text/html", length=2_000)
+        response(writer, "https://example.com/c", article_page("Page c").encode(), "text/html")
+
+    result = clean(warc)
+
+    assert result.returncode == 1
+    assert list(articles_by_url(result.stdout)) == ["https://example.com/a", "https://example.com/c"]
+    assert result.stderr.decode().splitlines()[0] == (
+        f"{warc}@{bad}: record length does not match its Content-Length"
+    )
+
+
+def test_jsonl_dumps_plain_and_gzipped(tmp_path: Path) -> None:
+    records = [{"url": f"https://example.com/{n}", "html": article_page(f"Dumped {n}")} for n in range(3)]
+    plain, packed = tmp_path / "a.jsonl", tmp_path / "b.jsonl.gz"
+    plain.write_bytes(b"\n".join(map(orjson.dumps, records[:2])) + b'\nnot json\n{"url": "x"}\n')
+    packed.write_bytes(gzip.compress(orjson.dumps(records[2]) + b"\n"))
+
+    result = clean(plain, packed, "-j", "1")
+
+    assert result.returncode == 1
+    assert list(articles_by_url(result.stdout)) == [record["url"] for record in records]
+    assert [a["title"] for a in lines(result.stdout)] == ["Dumped 0", "Dumped 1", "Dumped 2"]
+    errors = result.stderr.decode().splitlines()
+    assert errors[0].startswith(f"{plain}:3: not JSON")
+    assert errors[1] == f'{plain}:4: not a JSON object with an "html" string'
+
+
+def test_parallel_runs_give_the_same_articles_ordered_or_not(tmp_path: Path) -> None:
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc, ((f"https://example.com/{n}", f"Story {n}") for n in range(40)))
+    urls = [f"https://example.com/{n}" for n in range(40)]
+
+    ordered = clean(warc, "-j", "2")
+    unordered = clean(warc, "-j", "2", "--unordered")
+    single = clean(warc, "-j", "1")
+
+    assert ordered.returncode == unordered.returncode == single.returncode == 0
+    assert list(articles_by_url(ordered.stdout)) == urls
+    assert ordered.stdout == single.stdout
+    assert sorted(unordered.stdout.splitlines()) == sorted(ordered.stdout.splitlines())
+
+
+def test_errors_file_lists_each_failure_with_its_source(tmp_path: Path) -> None:
+    (tmp_path / "good.html").write_text(article_page("Fine"))
+    (tmp_path / "empty.html").write_bytes(b" \n")
+    errors = tmp_path / "errors.jsonl"
+
+    result = clean(tmp_path / "good.html", tmp_path / "empty.html", "--errors", errors)
+
+    assert result.returncode == 1
+    assert lines(errors.read_bytes()) == [{"source": str(tmp_path / "empty.html"), "error": "empty document"}]
+
+
+def test_resume_after_sigkill_finishes_with_every_page_once(tmp_path: Path) -> None:
+    warc = tmp_path / "crawl.warc.gz"
+    urls = [f"https://example.com/story/{n}" for n in range(400)]
+    write_warc(warc, ((url, f"Story {n}") for n, url in enumerate(urls)))
+    out = tmp_path / "out.jsonl"
+
+    run = start_clean(warc, "-o", out, "--resume", "-j", "2")
+    wait_for(lambda: line_count(tmp_path / "out.jsonl.part") >= 30)
+    workers = workers_of(run.pid)
+    assert len(workers) == 2
+    run.send_signal(signal.SIGKILL)
+    assert run.wait(timeout=30) == -signal.SIGKILL
+    assert not out.exists()  # never half-written: the output appears when a run completes
+    assert line_count(tmp_path / "out.jsonl.part") < len(urls)
+    wait_for(lambda: not any(os.path.exists(f"/proc/{pid}") for pid in workers), timeout=10)
+
+    result = clean(warc, "-o", out, "--resume", "-j", "2")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.decode().startswith("resuming: ")
+    assert sorted(articles_by_url(out.read_bytes())) == sorted(urls)
+    sources = (tmp_path / "out.jsonl.sources").read_text().splitlines()
+    assert len(sources) == len(set(sources)) == len(urls)
+    assert sorted(os.listdir(tmp_path)) == ["crawl.warc.gz", "out.jsonl", "out.jsonl.sources"]
+
+
+def workers_of(pid: int) -> list[int]:
+    """The worker processes of a `scraper clean` (forked: same command line as their parent)."""
+    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children if Path(f"/proc/{child}/cmdline").read_bytes() == command]
+
+
+def test_a_killed_worker_fails_only_the_pages_in_flight(tmp_path: Path) -> None:
+    warc = tmp_path / "crawl.warc.gz"
+    urls = [f"https://example.com/story/{n}" for n in range(400)]
+    write_warc(warc, ((url, f"Story {n}") for n, url in enumerate(urls)))
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+
+    run = start_clean(warc, "-o", out, "--errors", errors, "-j", "2")
+    wait_for(lambda: line_count(tmp_path / "out.jsonl.part") >= 30)
+    os.kill(workers_of(run.pid)[0], signal.SIGKILL)  # as the out-of-memory killer would
+    assert run.wait(timeout=120) == 1
+
+    failures = lines(errors.read_bytes())
+    assert 0 < len(failures) <= 2 * CHUNKS_PER_WORKER * CHUNK_PAGES
+    assert all(failure["error"].startswith("the worker process died") for failure in failures)
+    assert len(articles_by_url(out.read_bytes())) + len(failures) == len(urls)
+    assert clean(warc, "-o", out, "--resume").returncode == 0
+    assert sorted(articles_by_url(out.read_bytes())) == sorted(urls)
+
+
+def test_resume_of_a_finished_output_does_only_the_new_inputs(tmp_path: Path) -> None:
+    warc = tmp_path / "crawl.warc"
+    write_warc(warc, [("https://example.com/old", "Old")], compress=False)
+    (tmp_path / "new.html").write_text(article_page("New"))
+    out = tmp_path / "out.jsonl"
+    assert clean(warc, "-o", out).returncode == 0
+    first = out.read_bytes()
+
+    started = time.monotonic()
+    result = clean(warc, tmp_path / "new.html", "-o", out, "--resume")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.decode() == f"resuming: 1 pages already in {out}\n"
+    assert out.read_bytes().startswith(first)
+    assert [a["title"] for a in lines(out.read_bytes())] == ["Old", "New"]
+    assert time.monotonic() - started < 60
+
+
+@pytest.mark.parametrize("cut", ["article-without-source", "partial-lines"])
+def test_resume_keeps_only_complete_pairs_of_lines(tmp_path: Path, cut: str) -> None:
+    out = tmp_path / "out.jsonl"
+    writer = ArticleFile(out)
+    for n in range(3):
+        writer.write(f"page-{n}", b'{"n": %d}' % n)
+    writer.close()  # as if killed: the .part files stay
+    articles, sources = tmp_path / "out.jsonl.part", tmp_path / "out.jsonl.sources.part"
+    if cut == "article-without-source":
+        sources.write_bytes(b"\n".join(sources.read_bytes().splitlines()[:2]) + b"\n")
+    else:
+        articles.write_bytes(articles.read_bytes() + b'{"n": 3, "bo')
+        sources.write_bytes(sources.read_bytes() + b'"page')
+
+    resumed = ArticleFile(out, resume=True)
+    resumed.write("page-9", b'{"n": 9}')
+    resumed.finish()
+
+    kept = 2 if cut == "article-without-source" else 3
+    assert resumed.done == {f"page-{n}" for n in range(kept)}
+    assert lines(out.read_bytes()) == [{"n": n} for n in range(kept)] + [{"n": 9}]
+    assert [json.loads(line) for line in (tmp_path / "out.jsonl.sources").read_text().splitlines()] == [
+        *(f"page-{n}" for n in range(kept)),
+        "page-9",
+    ]

@@ -1,0 +1,104 @@
+"""The generic cleaner on pages generated here: it keeps the article (lead, lists, quotes), removes the
+boilerplate families and says which rule removed what, and never takes a front, home or error page
+for an article."""
+
+from __future__ import annotations
+
+from scraper import explain, extract
+
+LEAD = "The council approved the new harbour plan on Tuesday after a debate that lasted four hours."
+PARAS = [
+    "Under the plan, the old fish market becomes a public hall with room for two hundred stalls.",
+    "Work starts in spring and should take eighteen months, the council's planning chief said.",
+]
+QUOTE = "We waited twenty years for this, and now the whole waterfront can breathe again."
+ITEMS = ["a covered market hall", "a ferry waiting room", "a new cycle path along the quay"]
+
+
+def article_page(extra: str = "", url_title: str = "Council approves harbour plan") -> str:
+    """An article with the boilerplate families that real pages put around and inside it."""
+    teasers = "".join(f'<li><a href="/news/{i}">Story number {i} about the region</a></li>' for i in range(6))
+    return f"""<!doctype html><html lang="en"><head><title>{url_title} | The Gazette</title>
+<meta property="og:type" content="article"><meta property="og:site_name" content="The Gazette">
+<meta property="article:published_time" content="2025-03-04T09:00:00+01:00"></head><body>
+<div id="cookie-consent-banner">We use cookies to improve your experience. Accept all</div>
+<nav><a href="/">Home</a><a href="/news">News</a></nav>
+<article><h1>{url_title}</h1><p class="byline">By Ana Ruiz</p>
+<p class="lead">{LEAD}</p>
+<div class="share-tools"><a href="#">Share on Facebook</a><a href="#">Share on X</a></div>
+<p>{PARAS[0]}</p><ul>{"".join(f"<li>{item}</li>" for item in ITEMS)}</ul>
+<blockquote><p>{QUOTE}</p></blockquote>
+<div class="signup-box"><p>Get the morning briefing in your inbox every day.</p></div>
+<p>{PARAS[1]}</p>
+<div class="related-articles"><h2>Related</h2><ul>{teasers}</ul></div>
+<div class="author-bio">Ana Ruiz covers city hall and has written for the Gazette since 2011.</div>
+</article>
+<aside class="most-read"><h2>Most read</h2><ol>{teasers}</ol></aside>{extra}
+<footer>© The Gazette</footer></body></html>"""
+
+
+def test_keeps_lead_lists_and_quotes() -> None:
+    article = extract(article_page(), "https://gazette.example/news/2025/03/harbour-plan")
+    assert article.is_article
+    for text in [LEAD, *PARAS, QUOTE, *ITEMS]:
+        assert text in article.body
+    assert article.body.startswith(LEAD)
+
+
+def test_removes_boilerplate_families() -> None:
+    body = extract(article_page(), "https://gazette.example/news/2025/03/harbour-plan").body
+    for text in ("cookies", "Share on", "morning briefing", "Story number", "Most read", "since 2011", "©"):
+        assert text not in body
+
+
+def test_records_what_was_removed_and_why() -> None:
+    _, cleaned = explain(article_page(), "https://gazette.example/news/2025/03/harbour-plan")
+    rules = {rule: text for rule, text in cleaned.removed}
+    assert "Get the morning briefing in your inbox every day." in rules["boilerplate class/id signup-box"]
+    assert "since 2011" in rules["boilerplate class/id author-bio"]
+    assert rules["selector nav"] == "Home News"
+    assert rules["headline"] == "Council approves harbour plan"
+
+
+def test_drops_next_story_appended_below() -> None:
+    nxt = "<article><h1>Bridge closes for repairs</h1>" + "<p>The old bridge closes for a month.</p>" * 8
+    article = extract(article_page(nxt + "</article>"), "https://gazette.example/news/2025/03/harbour-plan")
+    assert LEAD in article.body
+    assert "old bridge" not in article.body
+
+
+def _front(title: str) -> str:
+    """A front: twenty teasers, each a linked headline, a one-line summary and a time."""
+    teasers = "".join(
+        f'<article class="card"><h3><a href="/news/{i}">Headline number {i} about the harbour and the'
+        f" city</a></h3><p>Summary of story {i} in one short line.</p><span>{i} hours ago</span></article>"
+        for i in range(20)
+    )
+    head = f"<html><head><title>{title}</title></head>"
+    return f"{head}<body><main><h1>{title}</h1>{teasers}</main></body></html>"
+
+
+def test_section_front_is_not_an_article() -> None:
+    article = extract(_front("World news"), "https://gazette.example/world")
+    assert not article.is_article
+    assert article.body == ""
+
+
+def test_home_page_is_not_an_article() -> None:
+    assert not extract(_front("The Gazette"), "https://gazette.example/").is_article
+
+
+def test_error_page_is_not_an_article() -> None:
+    page = (
+        "<html><head><title>Page not found | The Gazette</title></head><body><h1>Page not found</h1>"
+        "<p>Sorry, the page you were looking for has moved or no longer exists on this site. Try the search "
+        "box above, or go back to the front page to find the latest news from the city and the region.</p>"
+        "</body></html>"
+    )
+    assert not extract(page, "https://gazette.example/news/missing-story").is_article
+
+
+def test_menu_only_page_is_not_an_article() -> None:
+    links = "".join(f'<li><a href="/s/{i}">Section {i}</a></li>' for i in range(40))
+    page = f"<html><head><title>Sections</title></head><body><div><ul>{links}</ul></div></body></html>"
+    assert not extract(page, "https://gazette.example/sections").is_article
