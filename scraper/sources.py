@@ -64,22 +64,26 @@ def _is_input(name: str) -> bool:
     return name.lower().endswith(PAGE_SUFFIXES + DUMP_SUFFIXES)
 
 
-def expand(paths: Iterable[str]) -> Iterator[str]:
+def expand(paths: Iterable[str], outputs: Container[str] = ()) -> Iterator[str]:
     """The files behind the arguments, in argument order; folders recursively in sorted order, keeping
-    only page and dump files (a folder of samples also holds their expected JSON)."""
+    only page and dump files (a folder of samples also holds their expected JSON) that are not one of
+    the run's own `outputs` (real paths: `clean dumps/ -o dumps/out.jsonl` must not read its output)."""
     for path in paths:
         if path != STDIN and os.path.isdir(path):
             for folder, dirs, files in os.walk(path):
                 dirs.sort()
-                yield from (os.path.join(folder, name) for name in sorted(files) if _is_input(name))
+                found = (os.path.join(folder, name) for name in sorted(files) if _is_input(name))
+                yield from (file for file in found if os.path.realpath(file) not in outputs)
         else:
             yield path
 
 
-def read_pages(paths: Iterable[str], done: Container[str] = (), url: str | None = None) -> Iterator[Item]:
-    """Every page behind `paths`, lazily, skipping source ids in `done`. `url` is the address of a
-    single page argument (the caller checks there is only one)."""
-    for path in expand(paths):
+def read_pages(
+    paths: Iterable[str], done: Container[str] = (), url: str | None = None, outputs: Container[str] = ()
+) -> Iterator[Item]:
+    """Every page behind `paths`, lazily, skipping source ids in `done` and the files in `outputs`.
+    `url` is the address of a single page argument (the caller checks there is only one)."""
+    for path in expand(paths, outputs):
         if is_dump(path):
             lower = path.lower()
             reader = _warc_pages if lower.endswith((".warc", ".warc.gz")) else _jsonl_pages

@@ -161,6 +161,15 @@ def test_output_file_is_replaced_whole_and_never_half_written(tmp_path: Path) ->
     assert sorted(os.listdir(tmp_path)) == ["out.jsonl", "out.jsonl.sources", "pages"]
 
 
+def test_an_output_inside_an_input_folder_is_not_read_back(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(article_page("Only page"))
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    for _ in range(2):
+        result = clean(tmp_path, "-o", out, "--errors", errors)
+        assert result.returncode == 0, result.stderr
+        assert [a["title"] for a in lines(out.read_bytes())] == ["Only page"]
+
+
 def test_explain_shows_each_removed_block_with_its_rule(tmp_path: Path) -> None:
     page = article_page("Explained page").replace(
         "</article>", "</article><div class='share'>Share this story on Facebook</div>"

@@ -86,7 +86,8 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(f"resuming: {len(sink.done)} pages already in {args.output}", file=sys.stderr)
     errors = LineFile(Path(args.errors), append=args.resume) if args.errors else None
     report = Report(sys.stderr.isatty())
-    items = read_pages(args.paths, sink.done, args.url)
+    outputs = {os.path.realpath(path) for path in (args.output, args.errors) if path}
+    items = read_pages(args.paths, sink.done, args.url, outputs)
     work = partial(clean_pages, explain=args.explain)
     workers = Workers(args.jobs)
     try:
@@ -166,6 +167,7 @@ def _error_json(outcome: Outcome) -> bytes:
 
 
 def _init_worker() -> None:
+    """Per-worker setup (where per-worker state such as a loaded site-template store would go)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if sys.platform == "linux":  # a worker must not outlive a killed parent (1 = PR_SET_PDEATHSIG)
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)
