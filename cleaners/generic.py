@@ -1,11 +1,14 @@
 """The generic cleaner, for every site without a cleaner of its own.
 
-Everything cheap happens first, on the one selectolax tree: page chrome and the boilerplate families
-(related and most-read lists, newsletter and subscribe boxes, share bars, bios, consent banners) are
-pruned by tag, role and class/id wording, along with blocks a learned site template marks as repeated,
-and other stories appended below the article. trafilatura then reads only what is left. Its paragraphs
-are filtered by wording, credits are moved out, and the page is judged: a front, listing or error page
-is not an article."""
+Everything cheap happens first, on the one selectolax tree (`cleaners.generic_prune`): page chrome and
+the boilerplate families (related and most-read lists, teaser cards, newsletter and subscribe boxes,
+share bars, bios, consent banners) are pruned by tag, role, class/id wording and link structure, along
+with the blocks a learned site template marks as repeated and the other stories appended below the
+article. trafilatura then reads only what is left: the `<article>` holding the headline when there is
+one, else the pruned page (the whole page again if pruning left too little). Its paragraphs are
+filtered by wording (prompts in many languages, the headline itself), credits are moved out, and the
+page is judged: a front, listing, home, menu or error page is not an article. An article whose markup
+states no date gets one from its text and URL (htmldate), the slowest step, so it comes last."""
 
 from __future__ import annotations
 
@@ -45,6 +48,7 @@ _LIST_MARKER = re.compile(r"^[-*•]\s+")
 _MIN_WORDS = 25
 _MIN_WORDS_SAID_ARTICLE = 10  # a short post is still an article when its metadata says so
 _MIN_OWN_WORDS = 50  # words outside links: below this, a page of mostly links is a menu
+_MAIN_ARTICLE_WORDS = 80  # an <article> with the headline and this much text is all trafilatura needs
 # Teasers on a front: headings that link to a story. An article may carry a few (related stories);
 # a front has many, and little text beside them.
 _LINKED_HEADINGS = "h2 a[href], h3 a[href], h4 a[href], a[href] h2, a[href] h3, a[href] h4"
@@ -67,7 +71,7 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
     teasers = sum(len(clean_text(h.text(deep=True))) in HEADLINE_CHARS for h in root.css(_LINKED_HEADINGS))
     headlines = _headlines(page, root)
     main = main_article(page, root)
-    if main is not None and word_count(main.text(deep=True, separator=" ")) >= 80:
+    if main is not None and word_count(main.text(deep=True, separator=" ")) >= _MAIN_ARTICLE_WORDS:
         text = _trafilatura(f"<html><body>{main.html}</body></html>", page.url)
     else:
         text = _trafilatura(page.tree.html or "", page.url)
@@ -95,7 +99,7 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
 
 
 def _trafilatura(html: str, url: str | None) -> str:
-    # The whole document: trafilatura reads a lone <body> as nothing.
+    """The text of a whole document (trafilatura reads a lone <body> fragment as nothing)."""
     return (
         trafilatura.extract(
             html,
@@ -105,7 +109,6 @@ def _trafilatura(html: str, url: str | None) -> str:
             include_tables=True,
             include_images=False,
             with_metadata=False,
-            fast=False,
         )
         or ""
     )

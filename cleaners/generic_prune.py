@@ -11,7 +11,7 @@ from cleaners.base import Page
 from scraper.templates import block_hash, blocks
 from scraper.text import clean_text
 
-# Removed blocks whose text is not worth showing in an explanation (code, styles, media).
+# Code and media: removed first, and their text is not shown in an explanation.
 _INVISIBLE = frozenset("script style noscript template svg iframe head".split())
 
 # Words that name a boilerplate block in class or id values ("c-related-articles", "most_read",
@@ -30,11 +30,12 @@ _BOILERPLATE_NAME = re.compile(
 _NOT_BOILERPLATE_NAME = re.compile(r"^(?:has|no|with|is|js)[-_]|--|content|body|text|entry", re.I)
 # A link wrapping a heading or a paragraph is a teaser card (another story's headline and summary).
 _TEASER_CARDS = "a[href]:has(h1, h2, h3, h4, h5, h6, p)"
-_LINK_LIST_ITEMS = 3
+_LINK_LIST_ITEMS, _LINKED_SHARE = 3, 0.9  # a list of at least 3 items, each (nearly) all link text
 HEADLINE_CHARS = range(25, 200)  # the length of a link text that reads like a headline
 # The article's own containers: a block holding one of them is never pruned as boilerplate.
 _MAIN_MARKERS = "h1, [itemprop=articleBody]"
 _MAIN_SHARE = 0.4  # a block holding this share of the page's text is the page, whatever its class
+_HEADLINE_MIN_SHARE = 0.5  # an h1 is the headline when it is at least this share of the title
 
 
 def prune(
@@ -44,9 +45,19 @@ def prune(
     tree = page.tree
     root = tree.body or tree.root
     assert root is not None
-    chrome = [(node, f"selector {selector}") for selector in selectors for node in root.css(selector)]
-    _drop_all(chrome, removed)
+    code = [(node, f"selector {tag}") for tag in _INVISIBLE & set(selectors) for node in root.css(tag)]
+    _drop_all(code, removed)
+    # A block holding much of the page's text is the article, whatever its markup says: some pages
+    # hide the story with CSS until a script shows it, or wrap the whole page in a <form>.
     total = len(root.text(deep=True))
+    chrome = [
+        (node, f"selector {selector}")
+        for selector in selectors
+        if selector not in _INVISIBLE
+        for node in root.css(selector)
+        if len(node.text(deep=True)) < total * _MAIN_SHARE
+    ]
+    _drop_all(chrome, removed)
     named = [(node, name) for node in root.css("[class], [id]") if (name := _boilerplate_name(node))]
     _drop_all(
         [
@@ -74,7 +85,7 @@ def _link_list(node: LexborNode) -> bool:
     for item in items:
         text = clean_text(item.text(deep=True))
         linked = sum(len(clean_text(a.text(deep=True))) for a in item.css("a[href]"))
-        if len(text) not in HEADLINE_CHARS or linked < len(text) * 0.9:
+        if len(text) not in HEADLINE_CHARS or linked < len(text) * _LINKED_SHARE:
             return False
     return True
 
@@ -97,7 +108,8 @@ def _appended_articles(page: Page, root: LexborNode) -> list[LexborNode]:
     if main is None:
         return []
     related = {a.mem_id for a in _ancestors(main)} | {a.mem_id for a in main.css("article")} | {main.mem_id}
-    return [a for a in articles if a.mem_id not in related]
+    # Another story comes with its own headline; an untitled <article> is a part of this one.
+    return [a for a in articles if a.mem_id not in related and a.css_first("h1, h2, h3") is not None]
 
 
 def main_article(page: Page, root: LexborNode) -> LexborNode | None:
@@ -106,11 +118,14 @@ def main_article(page: Page, root: LexborNode) -> LexborNode | None:
 
 
 def _holds_headline(node: LexborNode, title: str | None) -> bool:
+    """Whether the node's h1 is the page's title (give or take a site name or a kicker)."""
     heading = node.css_first("h1")
     if heading is None or not title:
         return False
-    text = clean_text(heading.text(deep=True)).casefold()
-    return bool(text) and (text in title.casefold() or title.casefold() in text)
+    text, title = clean_text(heading.text(deep=True)).casefold(), title.casefold()
+    short, long = sorted((text, title), key=len)
+    # A short h1 ("World") inside a longer title is a section label, not the headline.
+    return len(short) >= _HEADLINE_MIN_SHARE * len(long) and short in long
 
 
 def _ancestors(node: LexborNode) -> list[LexborNode]:
@@ -126,8 +141,11 @@ def _drop_all(candidates: list[tuple[LexborNode, str]], removed: list[tuple[str,
     """Decompose the outermost candidates. Nesting is worked out before anything is freed: a node
     inside a decomposed one must not be touched again."""
     marked = {node.mem_id for node, _ in candidates}
+    covered: dict[int, bool] = {}  # node -> it or an ancestor is marked, shared across the walks
     outermost = {
-        n.mem_id: (n, rule) for n, rule in candidates if not any(a.mem_id in marked for a in _ancestors(n))
+        node.mem_id: (node, rule)
+        for node, rule in candidates
+        if node.parent is None or not _covered(node.parent, marked, covered)
     }
     for node, rule in outermost.values():
         if node.tag in ("html", "body", "head"):
@@ -135,3 +153,23 @@ def _drop_all(candidates: list[tuple[LexborNode, str]], removed: list[tuple[str,
         if node.tag not in _INVISIBLE and (text := clean_text(node.text(deep=True, separator=" "))):
             removed.append((rule, text))
         node.decompose()
+
+
+def _covered(node: LexborNode, marked: set[int], covered: dict[int, bool]) -> bool:
+    """Whether the node or one of its ancestors is marked. Walks up without recursion (pages nest
+    very deep) and remembers every node it passes, so many walks cost one pass over the tree."""
+    path: list[int] = []
+    current: LexborNode | None = node
+    result = False
+    while current is not None:
+        key = current.mem_id
+        if key in covered:
+            result = covered[key]
+            break
+        path.append(key)
+        if key in marked:
+            result = True
+            break
+        current = current.parent
+    covered.update(dict.fromkeys(path, result))
+    return result

@@ -7,25 +7,28 @@ import contextlib
 import gzip
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 import trafilatura
 
 from scraper.bench_score import Scores
 from scraper.decode import decode
-from scraper.pipeline import extract
+from scraper.errors import ExtractError
+from scraper.pipeline import extract, learn, parse, registered_domain
+from scraper.templates import TemplateStore
 
 Prediction = dict[str, Any]
 Extractor = Callable[[str, str | None], Prediction]
 Progress = Callable[[int], None]
 
 
-def ours(html: str, url: str | None) -> Prediction:
-    article = extract(html, url)
+def ours(html: str, url: str | None, templates: TemplateStore | None = None) -> Prediction:
+    article = extract(html, url, templates=templates)
     return {
         "body": article.body,
         "title": article.title,
@@ -48,6 +51,35 @@ def plain_trafilatura(html: str, url: str | None) -> Prediction:
 
 
 EXTRACTORS: dict[str, Extractor] = {"ours": ours, "trafilatura": plain_trafilatura}
+
+
+def learn_templates(dataset: Path, limit: int | None = None) -> tuple[TemplateStore, float]:
+    """Site templates learned from every page of the dataset (what a crawl or a folder of dumps of
+    the same sites would teach), and the seconds it took."""
+    store = TemplateStore()
+    seconds = 0.0
+    for truth in load_truth(dataset)[:limit]:
+        html = read_page(dataset, truth)
+        started = time.perf_counter()
+        with contextlib.suppress(ExtractError):
+            learn(store, parse(html, truth.get("url")))
+        seconds += time.perf_counter() - started
+    return store, seconds
+
+
+def with_templates(store: TemplateStore) -> Extractor:
+    return lambda html, url: ours(html, url, store)
+
+
+def template_pages(dataset: Path, store: TemplateStore, limit: int | None = None) -> set[str]:
+    """Ids of the pages whose site has a learned template."""
+    return {
+        truth["id"]
+        for truth in load_truth(dataset)[:limit]
+        if (host := urlsplit(truth.get("url") or "").hostname)
+        and (site := registered_domain(host))
+        and store.boilerplate(site)
+    }
 
 
 def load_truth(dataset: Path) -> list[dict[str, Any]]:
@@ -80,7 +112,7 @@ _WARM_UP_PAGES = 10
 
 
 def run(
-    dataset: Path, extractors: Iterable[str], limit: int | None = None, progress: Progress = print
+    dataset: Path, extractors: dict[str, Extractor], limit: int | None = None, progress: Progress = print
 ) -> list[Run]:
     """Every page through every extractor in turn (interleaved, so a load change on the machine hits
     all of them alike). Only the extraction calls are timed, not reading or decoding, and not a first
@@ -92,13 +124,13 @@ def run(
         html = read_page(dataset, truth)
         for current in runs:
             with contextlib.suppress(Exception):
-                EXTRACTORS[current.name](html, truth.get("url"))
+                extractors[current.name](html, truth.get("url"))
     for count, truth in enumerate(truths, 1):
         html = read_page(dataset, truth)
         for current in runs:
             started = time.perf_counter()
             try:
-                prediction = EXTRACTORS[current.name](html, truth.get("url"))
+                prediction = extractors[current.name](html, truth.get("url"))
             except Exception as error:  # a crash on one page scores as empty output, not a lost run
                 print(f"{truth['id']}: {current.name}: {error!r}", file=sys.stderr)
                 current.errors += 1
@@ -110,6 +142,20 @@ def run(
         if count % 100 == 0:
             progress(count)
     return runs
+
+
+def subset(runs: list[Run], truths: list[dict[str, Any]], ids: set[str]) -> list[Run]:
+    """The same runs scored on some of the pages only (their time is not split: pages/s is 0)."""
+    by_id = {truth["id"]: truth for truth in truths}
+    parts = []
+    for current in runs:
+        part = Run(current.name)
+        for prediction in current.predictions:
+            if prediction["id"] in ids:
+                part.scores.add(by_id[prediction["id"]], prediction)
+                part.pages += 1
+        parts.append(part)
+    return parts
 
 
 def write_predictions(runs: list[Run], out: Path, dataset_name: str) -> list[Path]:

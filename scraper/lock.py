@@ -1,4 +1,4 @@
-"""Safe scheduled runs: a run lock per crawl state, and output files rolled over per run.
+"""Safe scheduled runs: a run lock per crawl state, output files rolled over per run, exit statuses.
 
 The lock is an `flock` on `<state>.lock` for an SQLite state, and a Redis key per worker name for a
 Redis state (workers with different names share one frontier on purpose; two runs of the same worker
@@ -14,7 +14,7 @@ import os
 import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -85,7 +85,8 @@ def redis_lock(uri: str, ttl: float = 10.0) -> Iterator[None]:
     url, worker = split_url(uri)
     db, key, token = connect(url), lock_key(worker), _holder()
     try:
-        taken = db.set(key, token, nx=True, px=int(ttl * 1000))
+        # Compared with our token: a SET retried after a lost reply finds the key it set itself.
+        taken = db.set(key, token, nx=True, px=int(ttl * 1000)) or db.get(key) == token.encode()
         holder = None if taken else (db.get(key) or b"").decode() or "a run that just ended"
     except RedisError as error:
         raise LockError(f"cannot reach Redis at {url} ({error})") from error
@@ -98,7 +99,7 @@ def redis_lock(uri: str, ttl: float = 10.0) -> Iterator[None]:
             try:
                 if not db.eval(_RENEW, 1, key, token, int(ttl * 1000)):
                     logger.error("lost the run lock %s: another run of worker %r may start", key, worker)
-            except Exception as error:  # keep renewing through a Redis restart
+            except RedisError as error:  # keep renewing through a Redis restart
                 logger.warning("could not renew the run lock %s: %s", key, error)
 
     thread = threading.Thread(target=renew, name="run-lock", daemon=True)
@@ -108,7 +109,8 @@ def redis_lock(uri: str, ttl: float = 10.0) -> Iterator[None]:
     finally:
         stop.set()
         thread.join()
-        db.eval(_RELEASE, 1, key, token)
+        with suppress(RedisError):  # else the key expires by itself
+            db.eval(_RELEASE, 1, key, token)
         db.close()
 
 

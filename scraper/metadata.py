@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -279,20 +279,20 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         clean_text(ld_description) if isinstance(ld_description, str) else None
     )
 
-    # Structured sources first; an organisation or the site itself named as author does not count.
-    authors = [
-        a
-        for a in _names(article.get("author"))
-        or _names(article.get("creator"))
-        or props.get("author", []) + props.get("article:author", [])
-        if _looks_like_name(a, meta.site_name)
-    ]
+    # JSON-LD first, as the publisher states it (an organisation too); meta tags only when they hold
+    # a name (not a URL, a domain or the site's own name); then the byline markup.
+    authors = _names(article.get("author")) or _names(article.get("creator"))
+    if not authors:
+        tags = props.get("author", []) + props.get("article:author", [])
+        authors = [a for a in tags if _looks_like_name(a, meta.site_name)]
     meta.authors = split_authors(authors or _byline(tree, meta.site_name))
 
+    # article:published_time before JSON-LD: where they disagree, SEO plugins' JSON-LD more often
+    # carries another date (first draft, first version) than the one the page shows.
     meta.published = normalise_date(
-        _first_str(article.get("datePublished"))
+        first("article:published_time")
+        or _first_str(article.get("datePublished"))
         or first(
-            "article:published_time",
             "og:published_time",
             "datepublished",
             "publishdate",
@@ -308,6 +308,7 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
     if not meta.published:
         time_node = tree.css_first("time[datetime][pubdate], article time[datetime], time[datetime]")
         meta.published = normalise_date(time_node.attributes.get("datetime")) if time_node else None
+    meta.published = _local_day(meta.published, url)
     meta.modified = normalise_date(
         _first_str(article.get("dateModified"))
         or first(
@@ -345,6 +346,23 @@ def _visible_headline(tree: LexborHTMLParser, titles: list[str]) -> str | None:
         if len(text) >= 10 and any(text.casefold() in t for t in folded):
             return text
     return None
+
+
+_URL_DAY = re.compile(r"/(\d{4})/(\d{1,2})/(\d{1,2})/")
+
+
+def _local_day(published: str | None, url: str | None) -> str | None:
+    """Timestamps are often converted to UTC, which moves late-evening stories to the next day; the
+    day in the URL (/2020/02/24/) is the publisher's own. Only a one-day difference is corrected."""
+    match = _URL_DAY.search(url or "")
+    if not published or not match or len(published) < 10:
+        return published
+    try:
+        url_day = date(*map(int, match.groups()))
+        stated = date.fromisoformat(published[:10])
+    except ValueError:
+        return published
+    return url_day.isoformat() if abs((stated - url_day).days) == 1 else published
 
 
 def guess_date(html: str, url: str | None) -> str | None:

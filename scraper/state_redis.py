@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import orjson
 import redis
@@ -31,8 +31,10 @@ def pending_key(worker: str) -> str:
 def split_url(uri: str) -> tuple[str, str]:
     """The Redis URL without our own `worker` parameter, and the worker name."""
     parts = urlsplit(uri)
-    worker = parse_qs(parts.query).get("worker", [socket.gethostname()])[0]
-    return urlunsplit(parts._replace(query="")), worker
+    query = parse_qsl(parts.query)
+    worker = next((v for k, v in query if k == "worker"), None) or socket.gethostname()
+    rest = urlencode([(k, v) for k, v in query if k != "worker"])
+    return urlunsplit(parts._replace(query=rest)), worker
 
 
 # Retries with backoff ride out a Redis restart of some seconds (about 15); a longer outage raises.
@@ -41,6 +43,11 @@ CONNECTION: dict[str, Any] = {
     "retry": Retry(ExponentialBackoff(cap=2.0, base=0.1), retries=10),
     "retry_on_error": [redis.ConnectionError, redis.TimeoutError],
 }
+
+
+def state_uri(url: str, worker: str) -> str:
+    """The crawl-state URI of one worker of the crawl at `url` (what `split_url` takes apart)."""
+    return f"{url}{'&' if '?' in url else '?'}worker={quote(worker)}"
 
 
 def connect(url: str) -> redis.Redis:

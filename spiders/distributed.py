@@ -12,38 +12,35 @@ tells which of those articles were already written, so none is lost and none is 
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import time
+import warnings
 from collections.abc import Callable
-from typing import Any, Self
-from urllib.parse import quote
+from typing import Any, NoReturn, Self
 
 import redis
 from redis.exceptions import RedisError
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
-from scrapy.http import Response
+from scrapy.exceptions import DontCloseSpider, ScrapyDeprecationWarning
 from scrapy.settings import BaseSettings
-from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis import queue, scheduler
 from scrapy_redis.dupefilter import RFPDupeFilter
 from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
 import scraper.state_redis  # noqa: F401  (registers the redis:// crawl-state backend)
-from scraper.lock import lock_key
-from scraper.state_redis import CONNECTION, PREFIX, connect
+from scraper.lock import FAILED, lock_key
+from scraper.state_redis import CONNECTION, PREFIX, connect, state_uri
 
 logger = logging.getLogger(__name__)
+# scrapy-redis 0.9.1 calls APIs that Scrapy 2.19 deprecates: nothing a user of a crawl can act on.
+warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
 
 QUEUE = PREFIX + "requests"  # one frontier for every spider: requests carry their site config
 DUPEFILTER = PREFIX + "dupefilter"
 INFLIGHT = PREFIX + "inflight:"  # + worker name
-
-
-def state_uri(url: str, worker: str) -> str:
-    return f"{url}{'&' if '?' in url else '?'}worker={quote(worker)}"
 
 
 def redis_overrides(url: str, worker: str | None) -> dict[str, Any]:
@@ -77,7 +74,17 @@ class RedisAddon:
         settings.setdict(redis_mode, "project")
 
 
-# Pop the best request and move it, atomically, into the worker's in-flight set (same score).
+# The Redis client retries a command whose reply was lost (as in a Redis restart), so a command may run
+# twice. Both scripts keep that harmless: a push that finds its fingerprint seen has been done (the
+# fingerprint and the request are stored together); a pop run twice leaves a request in the in-flight
+# set that no request of this run stands for, which `Scheduler.spider_idle` picks up again.
+_PUSH = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
+# Pop the best request and move it into the worker's in-flight set (same score).
 _POP = """
 local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #top == 0 then return false end
@@ -87,8 +94,22 @@ return top[1]
 """
 
 
-class ReliableQueue(queue.PriorityQueue):
-    """The shared priority queue, with this worker's in-flight set beside it."""
+class SharedQueue(queue.PriorityQueue):
+    """The shared priority queue, pushed to through the shared duplicate filter."""
+
+    def __init__(self, server: redis.Redis, spider: Spider, key: str, serializer: Any = None) -> None:
+        super().__init__(server, spider, key, serializer)
+        self._push = server.register_script(_PUSH)
+
+    def push_unseen(self, request: Request, dupefilter: RFPDupeFilter) -> bool:
+        """Push the request unless the duplicate filter has seen it (`dont_filter` requests always)."""
+        fingerprint = "" if request.dont_filter else dupefilter.request_fingerprint(request)
+        data = self._encode_request(request)
+        return bool(self._push(keys=[dupefilter.key, self.key], args=[fingerprint, -request.priority, data]))
+
+
+class ReliableQueue(SharedQueue):
+    """The shared queue, with this worker's in-flight set beside it."""
 
     def __init__(self, server: redis.Redis, spider: Spider, key: str, serializer: Any = None) -> None:
         super().__init__(server, spider, key, serializer)
@@ -113,9 +134,11 @@ class ReliableQueue(queue.PriorityQueue):
         if (data := self.taken.pop(request, None)) is not None:
             self.server.zrem(self.inflight, data)
 
-    def keep(self, request: Request) -> None:
-        """Leave a request in flight although Scrapy is done with it: this worker's next run redoes it."""
-        self.taken.pop(request, None)
+    def stray(self) -> int:
+        """Called when this run has nothing in flight: take up again what the in-flight set still holds
+        (see the note on the scripts)."""
+        self.redo = self.server.zrange(self.inflight, 0, -1, withscores=True)
+        return len(self.redo)
 
     def give_back(self) -> None:
         """Return the redo entries this run did not get to, so any worker can take them."""
@@ -127,6 +150,14 @@ class ReliableQueue(queue.PriorityQueue):
         self.redo = []
 
 
+def abort(error: Exception) -> NoReturn:
+    """Redis stayed away longer than the client's retries (which ride out a restart of some seconds).
+    Without it a worker can record nothing, and a graceful stop would wait out the retries for every
+    request in progress. Exit as if killed: the requests in flight stay in Redis for the next run."""
+    logger.critical("Redis is unreachable (%s): exiting; the next run of this worker resumes", error)
+    os._exit(FAILED)
+
+
 class _DoneSet(set[Request]):
     """The engine's set of requests in progress, telling when one leaves it."""
 
@@ -136,7 +167,10 @@ class _DoneSet(set[Request]):
 
     def remove(self, request: Request) -> None:
         super().remove(request)
-        self.done(request)
+        try:
+            self.done(request)
+        except RedisError as error:
+            abort(error)
 
 
 class Scheduler(scheduler.Scheduler):
@@ -146,14 +180,19 @@ class Scheduler(scheduler.Scheduler):
     flight (their responses may add more), for `REDIS_IDLE_CLOSE` seconds; 0 keeps it waiting for seeds.
     """
 
-    queue: ReliableQueue
     POLL = 0.5  # seconds between looks at the shared queue while this worker has nothing to do
+    queue: ReliableQueue
+    crawler: Crawler
+    idle_close: float
+    idle_since: float | None
+    max_taken: int
+    poll: LoopingCall
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         instance = super().from_crawler(crawler)
         instance.crawler = crawler
-        instance.idle_close = crawler.settings.getfloat("REDIS_IDLE_CLOSE", 10.0)
+        instance.idle_close = crawler.settings.getfloat("REDIS_IDLE_CLOSE")
         instance.idle_since = None
         instance.max_taken = crawler.settings.getint("CONCURRENT_REQUESTS")
         crawler.signals.connect(instance.spider_idle, signal=signals.spider_idle)
@@ -163,6 +202,7 @@ class Scheduler(scheduler.Scheduler):
 
     def open(self, spider: Spider) -> None:
         super().open(spider)
+        new_round(self.server, self.df)  # before this worker's own start requests, if it has any
         if self.queue.redo:
             spider.logger.warning("Redoing %d requests left in flight by a killed run", len(self.queue.redo))
         # Scrapy has no "request finished" signal; the engine's in-progress set is where a request stays
@@ -173,29 +213,36 @@ class Scheduler(scheduler.Scheduler):
         self.poll = LoopingCall(slot.nextcall.schedule)
         self.poll.start(self.POLL, now=False)
 
+    def enqueue_request(self, request: Request) -> bool:
+        try:
+            pushed = self.queue.push_unseen(request, self.df)
+        except RedisError as error:
+            abort(error)
+        if not pushed:
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
     def next_request(self) -> Request | None:
         # Downloads outpace extraction: unchecked, the first worker would take (and hold in flight)
         # most of the queue while the others starve. A worker takes what it can fetch at once.
         if len(self.queue.taken) >= self.max_taken:
             return None
-        return super().next_request()
+        try:
+            return super().next_request()
+        except RedisError as error:
+            abort(error)
 
     def close(self, reason: str) -> None:
         self.poll.stop()
         self.queue.give_back()
         super().close(reason)
 
-    def failed(self, failure: Failure, response: Response | None = None) -> None:
-        """Redis stayed away longer than the client retries: the page's links or article may not have
-        been recorded, so its request must not count as done. Stop, and let the next run redo it."""
-        if not failure.check(RedisError):
-            return
-        if response is not None:
-            self.queue.keep(response.request)
-        logger.error(
-            "Redis is unreachable (%s): stopping; the next run of this worker resumes", failure.value
-        )
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason="redis_error"))
+    def failed(self, failure: Failure) -> None:
+        """A callback or an item failed on Redis: the page's links or its article were not recorded."""
+        if failure.check(RedisError):
+            abort(failure.value)
 
     def frontier_busy(self) -> bool:
         if len(self.queue):
@@ -203,8 +250,15 @@ class Scheduler(scheduler.Scheduler):
         others = (w for w in busy_workers(self.server) if INFLIGHT + w != self.queue.inflight)
         return any(self.server.exists(lock_key(w)) for w in others)  # a dead worker adds nothing
 
-    def spider_idle(self, spider: Spider) -> None:
-        if self.frontier_busy():
+    def spider_idle(self) -> None:
+        try:
+            # Idle, this run has nothing in flight: what the in-flight set still holds is stray.
+            if stray := self.queue.stray():
+                logger.warning("Redoing %d requests left in flight by a retried pop", stray)
+            busy = self.frontier_busy()
+        except RedisError as error:
+            abort(error)
+        if busy:
             self.idle_since = None
         elif self.idle_since is None:
             self.idle_since = time.monotonic()
@@ -225,6 +279,9 @@ def busy_workers(server: redis.Redis) -> list[str]:
     return [k.decode().removeprefix(INFLIGHT) for k in keys if server.zcard(k)]
 
 
-def frontier_idle(server: redis.Redis) -> bool:
-    """Nothing queued and nothing in flight anywhere: the previous crawl round is over."""
-    return not server.zcard(QUEUE) and not busy_workers(server)
+def new_round(server: redis.Redis, dupefilter: RFPDupeFilter) -> None:
+    """With nothing queued and nothing in flight anywhere, the previous crawl round is over: the next
+    starts with an empty duplicate filter, so pages whose lastmod changed are fetched again (the crawl
+    state still skips the rest)."""
+    if not server.zcard(QUEUE) and not busy_workers(server):
+        dupefilter.clear()

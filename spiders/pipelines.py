@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Self, cast
 
@@ -30,8 +32,17 @@ def extract_page(body: bytes, url: str, content_type: str | None) -> dict[str, A
     return extract(body, url, content_type=content_type).to_dict()
 
 
+def _exit_with(parent: int) -> None:
+    """A pool worker holds both ends of its task queue, so a crawl killed with SIGKILL would leave it
+    waiting for work forever: it leaves when its parent is gone."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def _warm_up() -> None:
     """Load the cleaners and trafilatura once per worker, not on its first page."""
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     extract(b"<html><body><p>warm up</p></body></html>")
 
 

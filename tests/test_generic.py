@@ -102,3 +102,25 @@ def test_menu_only_page_is_not_an_article() -> None:
     links = "".join(f'<li><a href="/s/{i}">Section {i}</a></li>' for i in range(40))
     page = f"<html><head><title>Sections</title></head><body><div><ul>{links}</ul></div></body></html>"
     assert not extract(page, "https://gazette.example/sections").is_article
+
+
+def test_story_hidden_until_a_script_shows_it_is_kept() -> None:
+    """Metered sites hide the whole story with CSS; a hidden block that is most of the page is kept."""
+    story = "".join(f"<p>{text}</p>" for text in [LEAD, *PARAS])
+    page = (
+        "<html><head><title>Harbour plan</title><meta property='og:type' content='article'></head><body>"
+        f"<h1>Harbour plan</h1><div style='display: none'>{story}</div>"
+        "<div style='display:none'>Sign in to read more</div></body></html>"
+    )
+    body = extract(page, "https://gazette.example.com/news/harbour-plan").body
+    assert LEAD in body and PARAS[1] in body
+    assert "Sign in" not in body
+
+
+def test_deeply_nested_page() -> None:
+    """Real pages nest tens of thousands of levels deep: nothing may recurse or crash."""
+    depth = 30_000
+    inner = "".join(f"<p>{text}</p>" for text in [LEAD, *PARAS])
+    page = f"<html><body>{'<div>' * depth}{inner}{'</div>' * depth}</body></html>"
+    body = extract(page, "https://gazette.example.com/news/harbour-plan").body
+    assert LEAD in body and PARAS[1] in body

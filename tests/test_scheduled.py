@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 from pathlib import Path
 
 from scraper.lock import FAILED, LOCKED, OK, PARTIAL
-from tests.crawl_site import NewsSite, Served
+from tests.crawl_site import FAST, NewsSite, Served, crawl_args, scraper_crawl
 from tests.redis_server import free_port
-from tests.test_distributed import crawl, emitted, lines, wait_for
+from tests.test_distributed import emitted, lines, scraper, wait_for
+
+OUTPUT = "out-{run}.jsonl"  # one file per run, named by the run's start time
 
 
-def scheduled(base: str, tmp_path: Path) -> tuple[str, ...]:
-    """The arguments a cron line would give: one state, one output file per run."""
-    return (
-        f"{base}/sitemap_index.xml",
-        "--state",
-        str(tmp_path / "state.sqlite"),
-        "-o",
-        str(tmp_path / "out-{run}.jsonl"),
-    )
+def scheduled_run(site: NewsSite, workdir: Path) -> subprocess.Popen[bytes]:
+    """A run as cron starts it: the state (crawl-state.sqlite) and the output in its working directory."""
+    return scraper("crawl", *crawl_args(site), "-o", OUTPUT, *FAST, cwd=workdir, stderr=subprocess.PIPE)
 
 
 def test_overlapping_runs_never_both_crawl(tmp_path: Path) -> None:
     site = NewsSite(100, traps=False, samples=False)
-    with Served(site) as base:
-        runs = [crawl(*scheduled(base, tmp_path)) for _ in range(2)]
+    with Served(site):
+        runs = [scheduled_run(site, tmp_path) for _ in range(2)]
         codes = [run.wait(timeout=60) for run in runs]
     assert sorted(codes) == [OK, LOCKED]
     refused = runs[codes.index(LOCKED)].stderr.read().decode()  # type: ignore[union-attr]
@@ -37,12 +34,12 @@ def test_overlapping_runs_never_both_crawl(tmp_path: Path) -> None:
 
 def test_killed_run_is_settled_and_rolled_over_by_the_next(tmp_path: Path) -> None:
     site = NewsSite(300, traps=False, samples=False)
-    with Served(site) as base:
-        first = crawl(*scheduled(base, tmp_path))
+    with Served(site):
+        first = scheduled_run(site, tmp_path)
         wait_for(lambda: any(lines(part) > 100 for part in tmp_path.glob("out-*.jsonl.part")))
         first.send_signal(signal.SIGKILL)
         first.wait()
-        assert crawl(*scheduled(base, tmp_path)).wait(timeout=60) == OK
+        scraper_crawl(site, tmp_path, tmp_path / OUTPUT)
     outputs = sorted(tmp_path.glob("out-*"))
     assert len(outputs) == 2 and all(out.suffix == ".jsonl" for out in outputs)
     counts = emitted(*outputs)
@@ -50,11 +47,11 @@ def test_killed_run_is_settled_and_rolled_over_by_the_next(tmp_path: Path) -> No
 
 
 def test_exit_codes_say_partial_success_and_failure(tmp_path: Path) -> None:
-    out = ("--state", ":memory:", "-o", str(tmp_path / "out.jsonl"))
-    with Served(NewsSite(10, slow=0.1)) as base:  # a 404, a robots.txt-disallowed link, a flaky page
-        partial = crawl(f"{base}/section/world", "--follow", "^/section/", *out)
-        assert partial.wait(timeout=60) == PARTIAL
+    one_off = ("--state", ":memory:", "-o", str(tmp_path / "out.jsonl"), *FAST)
+    site = NewsSite(10, samples=False, slow=0.1)  # a 404, a robots.txt-disallowed link, a 500 that recovers
+    with Served(site):
+        assert scraper("crawl", *crawl_args(site), *one_off).wait(timeout=60) == PARTIAL
     unreachable = f"http://127.0.0.1:{free_port()}/sitemap.xml"
-    failed = crawl(unreachable, *out, settings=("RETRY_TIMES=0",))
+    failed = scraper("crawl", unreachable, *one_off, "-s", "RETRY_TIMES=0", stderr=subprocess.PIPE)
     assert failed.wait(timeout=60) == FAILED
     assert "connection_refused" in failed.stderr.read().decode()  # type: ignore[union-attr]

@@ -6,7 +6,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from scraper.bench import EXTRACTORS, Progress, run, table, write_predictions
+from scraper.bench import (
+    EXTRACTORS,
+    Extractor,
+    Progress,
+    learn_templates,
+    load_truth,
+    run,
+    subset,
+    table,
+    template_pages,
+    with_templates,
+    write_predictions,
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,6 +35,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--only", choices=sorted(EXTRACTORS), action="append", help="run only this extractor (repeatable)"
     )
+    parser.add_argument(
+        "--templates",
+        action="store_true",
+        help="also run ours with site templates learned from all pages of the dataset, and score both "
+        "on the pages of the sites that have a template",
+    )
     parser.set_defaults(func=main)
 
 
@@ -33,11 +51,25 @@ def main(args: argparse.Namespace) -> int:
             return 2
     for dataset in args.datasets:
         name = dataset.resolve().name
-        runs = run(dataset, args.only or list(EXTRACTORS), args.limit, _progress(name))
+        extractors: dict[str, Extractor] = {n: EXTRACTORS[n] for n in args.only or EXTRACTORS}
+        if args.templates:
+            store, seconds = learn_templates(dataset, args.limit)
+            print(
+                f"{name}: learned templates of {len(store.sites)} sites in {seconds:.1f} s", file=sys.stderr
+            )
+            extractors["ours+templates"] = with_templates(store)
+        runs = run(dataset, extractors, args.limit, _progress(name))
         for path in write_predictions(runs, args.out, name):
             print(f"wrote {path}", file=sys.stderr)
         print(table(runs, name))
         print()
+        if args.templates:
+            ids = template_pages(dataset, store, args.limit)
+            mine = [r for r in runs if r.name.startswith("ours")]
+            print(
+                table(subset(mine, load_truth(dataset)[: args.limit], ids), f"{name}, sites with a template")
+            )
+            print()
     return 0
 
 

@@ -17,7 +17,13 @@ their domains), or the URL of a sitemap index, sitemap, Google News sitemap, RSS
 Crawls are incremental: the state file remembers the pages fetched and the articles emitted, so the
 next crawl re-reads feeds and sitemaps but fetches only new pages (or pages whose lastmod is newer) and
 emits only new or changed articles. A crawl that was killed resumes when started again with the same
-state. Delete the state file to start afresh."""
+state. Delete the state file to start afresh.
+
+Safe from cron or a systemd timer: a run locks its state, and a second run on the same state exits at
+once. Exit status: 0 success; 1 partial success (some pages failed: see the summary's errors); 2 usage
+error; 3 failure (the crawl stopped early, or nothing could be fetched); 75 another run holds the lock.
+With --redis, workers on any machines share one frontier and one state (see scraper seed); each worker
+name runs once at a time."""
 
 
 def add_parser(subparsers: Any) -> None:

@@ -14,9 +14,10 @@ Push the start URLs (sitemaps, feeds, section pages) of the given sites, or the 
 shared queue in Redis. Run it from cron as often as the sites should be re-read; workers started with
 `scraper crawl --redis URL` (any number, on any machine, started and stopped at any time) fetch them,
 follow what they list and emit each article once. Start URLs are fetched again at every seeding; the
-articles they list go through the shared duplicate filter and the shared crawl state. Seeding when the
-frontier is empty (nothing queued, nothing in flight) starts a new round: the duplicate filter is
-cleared, so pages whose sitemap lastmod changed are fetched again; the crawl state still skips the rest."""
+articles they list go through the shared duplicate filter and the shared crawl state. Seeding (or
+starting a worker) when the frontier is empty, nothing queued and nothing in flight, starts a new
+round: the duplicate filter is cleared, so pages whose lastmod changed are fetched again; the crawl
+state still skips the rest."""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -45,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
     from redis import RedisError
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
-    from scrapy_redis.queue import PriorityQueue
 
-    from spiders.distributed import QUEUE, frontier, frontier_idle
+    from scraper.lock import FAILED
+    from spiders.distributed import QUEUE, SharedQueue, frontier, new_round
     from spiders.news import NewsSpider
 
     settings = Settings()
@@ -68,16 +69,11 @@ def run(args: argparse.Namespace) -> int:
     requests = asyncio.run(_listed(spider.start()))
     try:
         server, dupefilter = frontier(args.redis)
-        if frontier_idle(server):
-            dupefilter.clear()
-        shared = PriorityQueue(server, spider, QUEUE)
-        pushed = 0
-        for request in requests:
-            if request.dont_filter or not dupefilter.request_seen(request):
-                shared.push(request)
-                pushed += 1
+        new_round(server, dupefilter)
+        shared = SharedQueue(server, spider, QUEUE)
+        pushed = sum(shared.push_unseen(request, dupefilter) for request in requests)
     except RedisError as error:
         print(f"scraper seed: Redis at {args.redis}: {error}", file=sys.stderr)
-        return 3
+        return FAILED
     print(f"scraper seed: {pushed} start URLs queued, {len(shared)} requests waiting", file=sys.stderr)
     return 0
