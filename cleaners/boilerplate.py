@@ -57,8 +57,12 @@ DROP_TEXT: tuple[re.Pattern[str], ...] = tuple(
         r"^(subscribe|abonnieren sie|abonnez-vous|suscríbete|iscriviti|zapraszamy (też )?do subskrypcji)\b"
         r".{0,150}$",
         r"^(to (continue|keep) reading|pour (lire la suite|accéder)|(jetzt )?weiterlesen)\b.{0,200}$",
+        r"^(lea|leia|lee|lire|leggi|lees|czytaj|read)\s*:\s*.{0,160}$",
+        r"^(learn more|mehr erfahren|en savoir plus|más información|saiba mais|scopri di più|"
+        r"dowiedz się więcej|lees meer|läs mer|les mer)\W*$",
         r"^(©|copyright\b|\(c\) ).{0,200}$",
-        r"^.{0,150}\ball rights reserved\b.{0,50}$",
+        r"^.{0,150}\b(all rights reserved|copyrighted property|written permission|alle rechte vorbehalten|"
+        r"tous droits réservés|todos los derechos reservados|materiał chroniony prawem)\b.{0,100}$",
     )
 )
 

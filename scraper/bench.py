@@ -114,10 +114,10 @@ _WARM_UP_PAGES = 10
 def run(
     dataset: Path, extractors: dict[str, Extractor], limit: int | None = None, progress: Progress = print
 ) -> list[Run]:
-    """Every page through every extractor in turn (interleaved, so a load change on the machine hits
-    all of them alike). Only the extraction calls are timed, not reading or decoding, and not a first
-    untimed warm-up round over a few pages (lazy imports and caches such as dateparser's locales, which
-    would otherwise count for whichever extractor happens to meet them first)."""
+    """Every page through every extractor in turn, interleaved (a load change on the machine hits all
+    of them alike) and in a rotating order. Only the extraction calls are timed: not reading and
+    decoding, and not a first untimed warm-up round over a few pages (lazy imports and caches such as
+    dateparser's locales, which would otherwise count for whichever extractor meets them first)."""
     runs = [Run(name) for name in extractors]
     truths = load_truth(dataset)[:limit]
     for truth in truths[:_WARM_UP_PAGES]:
@@ -127,7 +127,8 @@ def run(
                 extractors[current.name](html, truth.get("url"))
     for count, truth in enumerate(truths, 1):
         html = read_page(dataset, truth)
-        for current in runs:
+        turn = count % len(runs)
+        for current in runs[turn:] + runs[:turn]:  # rotated: no extractor always meets a page cold
             started = time.perf_counter()
             try:
                 prediction = extractors[current.name](html, truth.get("url"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import orjson
 from htmldate import find_date
@@ -273,7 +273,9 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
     # An article's structured headline is the editors' own; without one, the visible h1 is the title
     # when the page's title tags contain it (they add the site name, a section or a kicker to it).
     title = titles[0] if headline else _visible_headline(tree, titles) or next(iter(titles), None)
-    meta.title = strip_site_suffix(title, meta.site_name) if title else None
+    if title:
+        title = strip_site_suffix(title, meta.site_name)
+        meta.title = strip_site_suffix(title, _domain_label(meta.canonical_url or url))
     ld_description = article.get("description")
     meta.description = first("og:description", "description", "twitter:description") or (
         clean_text(ld_description) if isinstance(ld_description, str) else None
@@ -372,16 +374,28 @@ def guess_date(html: str, url: str | None) -> str | None:
     return find_date(html, url=url, original_date=True, extensive_search=True, deferred_url_extractor=True)
 
 
-_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|\-–—·•»:]\s+(?P<suffix>[^|\-–—·•»]{1,40})$")
+_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|\-–—·•»:]\s+(?P<name>[^|\-–—·•»]{1,40})$")
+_PREFIX = re.compile(r"^(?P<name>[^|\-–—·•»:]{1,40}?)\s+[|\-–—·•»:]\s+(?P<title>.+)$")
 
 
 def strip_site_suffix(title: str, site_name: str | None) -> str:
-    """'Headline | Site Name' -> 'Headline' when the tail is the site's name (or a short label)."""
-    match = _SUFFIX.match(title)
-    if not match:
-        return title
-    suffix = match.group("suffix").strip().lower()
-    name = (site_name or "").strip().lower()
-    if name and (suffix == name or name in suffix or suffix in name):
-        return match.group("title").strip()
+    """'Headline | Site Name' (or 'Site Name » Headline') -> 'Headline' when that part is the site's
+    name, compared on letters and digits only."""
+    name = _alnum(site_name or "")
+    for pattern in (_SUFFIX, _PREFIX):
+        match = pattern.match(title)
+        if match and name and (part := _alnum(match.group("name"))) and (name in part or part in name):
+            return match.group("title").strip()
     return title
+
+
+def _alnum(text: str) -> str:
+    """Letters and digits only, folded: 'Lebensmittelpraxis.de' and 'lebensmittelpraxis' compare."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _domain_label(url: str | None) -> str | None:
+    """The longest label of the host name ('lebensmittelpraxis' in www.lebensmittelpraxis.de): the
+    name a site gives itself in title suffixes when it states no site name."""
+    host = urlsplit(url).hostname if url else None
+    return max(host.split("."), key=len) if host else None

@@ -124,3 +124,32 @@ def test_deeply_nested_page() -> None:
     page = f"<html><body>{'<div>' * depth}{inner}{'</div>' * depth}</body></html>"
     body = extract(page, "https://gazette.example.com/news/harbour-plan").body
     assert LEAD in body and PARAS[1] in body
+
+
+def _page_with(head: str, body: str) -> str:
+    story = "".join(f"<p>{text}</p>" for text in [LEAD, *PARAS])
+    return f"<html><head>{head}</head><body>{body}<article>{story}</article></body></html>"
+
+
+def test_title_is_the_visible_headline_without_site_name_or_kicker() -> None:
+    head = "<title>Harbour: Council approves harbour plan – Gazette Online</title>"
+    article = extract(_page_with(head, "<h1>Council approves harbour plan</h1>"), "https://gazette.com/a/1")
+    assert article.title == "Council approves harbour plan"
+    head = "<title>Council approves harbour plan | Gazette Online</title>"  # no h1, no og:site_name
+    assert (
+        extract(_page_with(head, ""), "https://www.gazetteonline.com/a/1").title
+        == "Council approves harbour plan"
+    )
+
+
+def test_author_from_byline_markup_without_its_prefix() -> None:
+    head = "<title>Harbour plan</title><meta name='author' content='gazette.com'>"
+    body = "<div class='post-meta'><span class='byline'>Posted by Jane Doe</span></div>"
+    assert extract(_page_with(head, body), "https://gazette.com/a/1").authors == ["Jane Doe"]
+
+
+def test_date_is_the_publishers_day_from_the_url_when_utc_moved_it() -> None:
+    published = "<meta property='article:published_time' content='2020-02-25T02:25:54+00:00'>"
+    head = f"<title>Harbour plan</title>{published}"
+    article = extract(_page_with(head, ""), "https://gazette.com/2020/02/24/harbour-plan/")
+    assert article.published == "2020-02-24"
