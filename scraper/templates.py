@@ -11,6 +11,7 @@ Templates are data, not code: a store only holds hashes and counts."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,8 +70,14 @@ class TemplateStore:
         return frozenset(digest for digest, count in template.blocks.items() if count >= self.min_pages)
 
     def save(self, path: Path) -> None:
+        """Atomically: a run killed while saving, or one saving at the same time, leaves a whole store."""
         data = {site: {"pages": sorted(t.pages), "blocks": t.blocks} for site, t in self.sites.items()}
-        path.write_bytes(orjson.dumps({"min_pages": self.min_pages, "sites": data}))
+        part = path.with_name(f".{path.name}.{os.getpid()}")  # per process: two runs never write one file
+        with open(part, "wb") as file:
+            file.write(orjson.dumps({"min_pages": self.min_pages, "sites": data}))
+            file.flush()
+            os.fsync(file.fileno())  # the data must reach the disk before the rename does
+        os.replace(part, path)
 
     @classmethod
     def load(cls, path: Path) -> TemplateStore:
