@@ -1,19 +1,15 @@
 """The item pipeline: fetched pages in, articles out, through the same `scraper.extract` as `scraper clean`.
 
-Extraction is CPU work, so it runs in a process pool (one worker per core by default): the reactor keeps
-downloading while pages are cleaned. Then the crawl state decides what is emitted: pages that are not
-articles, articles older than `since`, and articles already emitted with the same content (by canonical
-URL) are dropped; the rest are recorded and, with `ARTICLES_FILE`, appended to that file.
+Extraction is CPU work, so it runs in worker processes (`spiders.workers`, one per core by default):
+the reactor keeps downloading while pages are cleaned. Then the crawl state decides what is emitted:
+pages that are not articles, articles older than `since`, and articles already emitted with the same
+content (by canonical URL) are dropped; the rest are recorded and, with `ARTICLES_FILE`, appended to
+that file.
 """
 
 from __future__ import annotations
 
-import asyncio
-import multiprocessing
 import os
-import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Self, cast
 
 import orjson
@@ -25,6 +21,7 @@ from scraper.pipeline import extract
 from scraper.state import CrawlState, is_newer
 from spiders.jsonl import Appender, recover
 from spiders.news import NewsSpider
+from spiders.workers import WorkerDied, WorkerPool
 
 
 def extract_page(body: bytes, url: str, content_type: str | None) -> dict[str, Any]:
@@ -32,17 +29,11 @@ def extract_page(body: bytes, url: str, content_type: str | None) -> dict[str, A
     return extract(body, url, content_type=content_type).to_dict()
 
 
-def _exit_with(parent: int) -> None:
-    """A pool worker holds both ends of its task queue, so a crawl killed with SIGKILL would leave it
-    waiting for work forever: it leaves when its parent is gone."""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
-
-
 def _warm_up() -> None:
-    """Load the cleaners and trafilatura once per worker, not on its first page."""
-    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
+    """Load the cleaners and trafilatura once per worker, not on its first page. Workers run at a lower
+    priority: when the crawling process and extraction both want the CPU, a reactor kept waiting delays
+    every download (and AutoThrottle reads that as a slow site), while extraction only queues up."""
+    os.nice(5)
     extract(b"<html><body><p>warm up</p></body></html>")
 
 
@@ -58,7 +49,7 @@ class ArticlePipeline:
         self.path = settings.get("ARTICLES_FILE")
         self.limit = settings.getint("CLOSESPIDER_ITEMCOUNT")  # also enforced here: in-flight items
         self.emitted = 0
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: WorkerPool | None = None
         self.out: Appender | None = None
 
     @classmethod
@@ -79,24 +70,24 @@ class ArticlePipeline:
     def open_spider(self) -> None:
         confirmed, forgotten = recover(self.state)
         self.crawler.stats.set_value("crawl/resumed_lines", confirmed + forgotten)
-        # spawn, not fork: forking a process that runs a reactor and threads is unsafe
-        context = multiprocessing.get_context("spawn")
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+        self.pool = WorkerPool(self.workers, extract_page, _warm_up)
         self.out = Appender(self.path) if self.path else None
 
     def close_spider(self) -> None:
         if self.pool:
-            self.pool.shutdown(cancel_futures=True)
+            self.pool.close()
         if self.out:
             self.out.close()
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         assert self.pool is not None
-        future = self.pool.submit(extract_page, item["body"], item["url"], item["content_type"])
         try:
-            article = await asyncio.wrap_future(future)
+            article = await self.pool.run(item["body"], item["url"], item["content_type"])
         except ExtractError as error:
             self._count("errors/extract")
+            raise _drop(f"{item['url']}: {error}") from error
+        except WorkerDied as error:  # e.g. a parser crash on this page
+            self._count("errors/extract_crash")
             raise _drop(f"{item['url']}: {error}") from error
         urls, lastmod = item["urls"], item["lastmod"]
         since = self.spider.since

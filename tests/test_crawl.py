@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,16 +23,27 @@ def site() -> Iterator[NewsSite]:
 
 
 @pytest.fixture(scope="module")
-def crawl(site: NewsSite, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def crawl(
+    site: NewsSite, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("crawl")
     command = [
         *("scrapy", "crawl", "news", "-O", str(tmp / "articles.jsonl")),
         *("-a", f"sitemap={site.url('/sitemap_index.xml')}"),
         *("-a", f"feed={site.url('/feed.rss')} {site.url('/atom.xml')}"),
-        *("-a", f"start={site.url('/section/world')}", "-a", "article=^/news/ ^/private/", "-a", "follow=^/section/"),
+        *(
+            "-a",
+            f"start={site.url('/section/world')}",
+            "-a",
+            "article=^/news/ ^/private/",
+            "-a",
+            "follow=^/section/",
+        ),
         *("-s", f"CRAWL_STATE={tmp / 'state.sqlite'}", "-s", f"CRAWL_SUMMARY={tmp / 'summary.json'}", *FAST),
     ]
-    done = subprocess.run([str(ROOT / ".venv/bin/scrapy"), *command[1:]], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(ROOT / ".venv/bin/scrapy"), *command[1:]], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return read_lines(tmp / "articles.jsonl"), json.loads((tmp / "summary.json").read_text("utf-8"))
 
@@ -45,7 +55,9 @@ def expected_pages(site: NewsSite) -> dict[str, bytes]:
     return pages
 
 
-def test_emits_exactly_the_articles_once(site: NewsSite, crawl: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+def test_emits_exactly_the_articles_once(
+    site: NewsSite, crawl: tuple[list[dict[str, Any]], dict[str, Any]]
+) -> None:
     articles, summary = crawl
     canonical = [a["canonical_url"] for a in articles]
     assert sorted(canonical) == sorted(expected_pages(site))  # no duplicates, nothing missing, nothing extra
@@ -69,8 +81,9 @@ def test_generated_articles_lose_their_boilerplate(
         assert (article["title"], article["authors"]) == (generated.title, [generated.author])
         assert article["published"] == generated.published
         assert article["body"].split("\n\n") == generated.paragraphs
-    samples = [emitted[s.canonical] for s in site.samples if s.is_article]
-    assert samples and all(a["cleaner"]["name"] != "generic" for a in samples if "lakeside" not in a["site"])
+    # Served from 127.0.0.1, a sample still gets its site's cleaner, found through its canonical URL.
+    for sample in (s for s in site.samples if s.is_article):
+        assert emitted[sample.canonical]["cleaner"]["name"] == sample.cleaner
 
 
 def test_traps(site: NewsSite, crawl: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:

@@ -3,7 +3,10 @@ an output file after a kill. Real files and SQLite databases, no server."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
+import os
 from pathlib import Path
 
 import orjson
@@ -14,6 +17,7 @@ from scraper.state import SQLiteState, open_state
 from spiders import discovery
 from spiders.jsonl import Appender, recover
 from spiders.news import find_site, known_sites
+from spiders.workers import WorkerDied, WorkerPool
 from tests.conftest import SAMPLES
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -120,3 +124,27 @@ def test_cli_rejects_unknown_sites_and_bad_dates(capsys: pytest.CaptureFixture[s
     assert main(["crawl", "no-such-site"]) == 2
     assert "unknown site no-such-site" in capsys.readouterr().err
     assert main(["crawl", "arabnews", "--since", "yesterday-ish"]) == 2
+
+
+def _halve_or_die(n: int) -> int:
+    if n == 0:
+        os._exit(1)  # a crash that takes the worker process down
+    if n < 0:
+        raise ValueError(n)
+    return n // 2
+
+
+def test_worker_pool_returns_raises_and_survives_a_dead_worker() -> None:
+    async def scenario() -> None:
+        pool = WorkerPool(2, _halve_or_die, gc.collect)
+        try:
+            assert await asyncio.gather(*(pool.run(n) for n in range(2, 12, 2))) == [1, 2, 3, 4, 5]
+            with pytest.raises(ValueError):
+                await pool.run(-1)
+            with pytest.raises(WorkerDied):
+                await pool.run(0)
+            assert await asyncio.gather(pool.run(8), pool.run(10)) == [4, 5]  # a new worker took its place
+        finally:
+            pool.close()
+
+    asyncio.run(scenario())
