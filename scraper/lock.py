@@ -61,6 +61,7 @@ def _holder() -> str:
 
 @contextmanager
 def file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)  # the state beside it is created there too
     with open(path, "a+") as file:
         try:
             fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
