@@ -7,8 +7,10 @@ with the blocks a learned site template marks as repeated and the other stories 
 article. trafilatura then reads only what is left: the `<article>` holding the headline when there is
 one, else the pruned page (the whole page again if pruning left too little). Its paragraphs are
 filtered by wording (prompts in many languages, the headline itself), credits are moved out, and the
-page is judged: a front, listing, home, menu or error page is not an article. An article whose markup
-states no date gets one from its text and URL (htmldate), the slowest step, so it comes last."""
+page is judged: a front, listing, home, menu or error page is not an article. An article's UTC
+timestamp gives way to the neighbouring day its date line shows (the publisher's local day); an
+article whose markup states no date gets the one its date line shows, else one from its text and URL
+(htmldate), the slowest step, so it comes last."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from cleaners.base import Cleaned, Page, pop_credits
 from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
 from scraper.article import word_count
-from scraper.metadata import guess_date
+from scraper.metadata import guess_date, shown_date, shown_day
 from scraper.text import clean_text
 
 NAME, VERSION = "generic", "2"
@@ -94,8 +96,10 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
     result.paragraphs = kept
     result.dateline = dateline_of(kept[0]) if kept else None
     result.is_article = is_article(page, kept, links, teasers)
-    if result.is_article and page.meta.published is None:
-        result.published = guess_date(unpruned, page.url)
+    if result.is_article and page.meta.published:
+        result.published = shown_day(page.meta.published, page.url, root)
+    elif result.is_article:
+        result.published = shown_date(root) or guess_date(unpruned, page.url)
     return result
 
 

@@ -153,3 +153,45 @@ def test_date_is_the_publishers_day_from_the_url_when_utc_moved_it() -> None:
     head = f"<title>Harbour plan</title>{published}"
     article = extract(_page_with(head, ""), "https://gazette.com/2020/02/24/harbour-plan/")
     assert article.published == "2020-02-24"
+
+
+def test_date_from_the_url_when_the_markup_dates_something_else() -> None:
+    head = "<title>Harbour plan</title><meta property='article:published_time' content='2009-04-11T18:06:36'>"
+    article = extract(_page_with(head, ""), "https://gazette.com/2019/10/22/harbour-plan/")
+    assert article.published == "2019-10-22"
+
+
+def test_date_is_the_day_the_page_shows_when_utc_moved_it() -> None:
+    head = (
+        "<title>Harbour plan</title><meta property='article:published_time' content='2019-10-18T22:04:00Z'>"
+    )
+    url = "https://gazette.com/news/harbour-plan"
+    shown = "<span class='article-date'>19. Oktober 2019, 00:04 Uhr</span>"
+    assert extract(_page_with(head, shown), url).published == "2019-10-19"
+    # Another story's date in a teaser link, or both days shown, are no evidence of a shift.
+    teaser = "<a href='/news/other'><span class='date'>19.10.2019</span></a>"
+    assert extract(_page_with(head, teaser), url).published == "2019-10-18T22:04:00+00:00"
+    both = "<time>October 18, 2019</time><span class='date'>Updated 19.10.2019</span>"
+    assert extract(_page_with(head, both + shown), url).published == "2019-10-18T22:04:00+00:00"
+    # At noon UTC the day is the same from UTC-8 to UTC+9.
+    noon = head.replace("22:04:00Z", "12:04:00Z")
+    assert extract(_page_with(noon, shown), url).published == "2019-10-18T12:04:00+00:00"
+
+
+def test_title_is_the_post_headline_not_the_blogs_name_in_its_h1() -> None:
+    site = "<meta property='og:site_name' content=\"Kim's harbour diary\">"
+    head = f"<title>Harbour plan approved at last | Kim's harbour diary</title>{site}"
+    body = "<h1>Kim's harbour diary</h1><h2>Harbour plan approved at last</h2>"
+    article = extract(_page_with(head, body), "https://kimsdiary.example.org/posts/1")
+    assert article.title == "Harbour plan approved at last"
+
+
+def test_undated_markup_takes_the_day_its_date_line_shows() -> None:
+    head = "<title>Harbour plan</title><meta property='og:type' content='article'>"
+    url = "https://gazette.com/news/harbour-plan"
+    line = "<h1>Harbour plan</h1><div class='post-meta'>Posted on March 3, 2025 by Ana Ruiz</div>"
+    assert extract(_page_with(head, line), url).published == "2025-03-03"
+    # Without a date element, a dateline opening the lead; a teaser's date (in a link) is not read.
+    teaser = "<a href='/news/other'><span class='date'>01.01.2024</span></a>"
+    dateline = f"<p>04.03.2025 – {LEAD}</p>"
+    assert extract(_page_with(head, teaser + dateline), url).published == "2025-03-04"
