@@ -26,6 +26,17 @@ With --redis, workers on any machines share one frontier and one state (see scra
 name runs once at a time."""
 
 
+def add_target_arguments(parser: argparse.ArgumentParser, nargs: str) -> None:
+    """What to crawl: shared by `scraper crawl` and `scraper seed`."""
+    parser.add_argument("targets", nargs=nargs, metavar="SITE|URL")
+    parser.add_argument(
+        "--article", action="append", default=[], metavar="REGEX", help="links on section pages to fetch"
+    )
+    parser.add_argument(
+        "--follow", action="append", default=[], metavar="REGEX", help="links on section pages to read"
+    )
+
+
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "crawl",
@@ -33,7 +44,7 @@ def add_parser(subparsers: Any) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("targets", nargs="*", metavar="SITE|URL")
+    add_target_arguments(parser, nargs="*")
     parser.add_argument(
         "-o",
         "--output",
@@ -58,12 +69,6 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--worker", metavar="NAME", help="this worker's name with --redis (default: the host name)"
-    )
-    parser.add_argument(
-        "--article", action="append", default=[], metavar="REGEX", help="links on section pages to fetch"
-    )
-    parser.add_argument(
-        "--follow", action="append", default=[], metavar="REGEX", help="links on section pages to read"
     )
     parser.add_argument("--user-agent", metavar="UA", help="identify your crawler (with a contact)")
     parser.add_argument(

@@ -9,6 +9,8 @@ import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
+from scraper.commands.crawl import add_target_arguments
+
 DESCRIPTION = """\
 Push the start URLs (sitemaps, feeds, section pages) of the given sites, or the given URLs, into the
 shared queue in Redis. Run it from cron as often as the sites should be re-read; workers started with
@@ -27,14 +29,8 @@ def add_parser(subparsers: Any) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("targets", nargs="+", metavar="SITE|URL")
+    add_target_arguments(parser, nargs="+")
     parser.add_argument("--redis", required=True, metavar="URL", help="redis://host:port/db of the crawl")
-    parser.add_argument(
-        "--article", action="append", default=[], metavar="REGEX", help="links on section pages to fetch"
-    )
-    parser.add_argument(
-        "--follow", action="append", default=[], metavar="REGEX", help="links on section pages to read"
-    )
     parser.set_defaults(func=run)
 
 
