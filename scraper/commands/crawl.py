@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from scraper.lock import (
+    from scraper.schedule import (
         FAILED,
         LOCKED,
         LockError,
