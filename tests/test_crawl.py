@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,9 +43,8 @@ def crawl(
         ),
         *("-s", f"CRAWL_STATE={tmp / 'state.sqlite'}", "-s", f"CRAWL_SUMMARY={tmp / 'summary.json'}", *FAST),
     ]
-    done = subprocess.run(
-        [str(ROOT / ".venv/bin/scrapy"), *command[1:]], cwd=ROOT, capture_output=True, text=True
-    )
+    scrapy = Path(sys.executable).parent / "scrapy"  # the `scrapy` command of this environment
+    done = subprocess.run([str(scrapy), *command[1:]], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     return read_lines(tmp / "articles.jsonl"), json.loads((tmp / "summary.json").read_text("utf-8"))
 
