@@ -11,7 +11,7 @@ $(VENV)/.installed: pyproject.toml
 .PHONY: demo test
 demo: $(VENV)/.installed
 	$(VENV)/bin/scraper clean samples -o articles.jsonl
-	@echo "wrote articles.jsonl: $$(wc -l < articles.jsonl) articles"
+	@echo "wrote articles.jsonl: $$(wc -l < articles.jsonl) pages cleaned, one JSON line each"
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
