@@ -20,10 +20,12 @@ def _expected(page: Path) -> dict:
 
 
 def test_every_site_has_samples() -> None:
-    sites = {p.parent.name for p in PAGES}
+    """Two pages or more for each site cleaner, and the generic cleaner's front and article pages."""
     for site in ("arabnews.com", "devdiscourse.com", "theweek.com", "naija247news.com", "nknews.org"):
         assert len([p for p in PAGES if p.parent.name == site]) >= 2, site
-    assert sites  # and the generic pages live beside them
+    generic = [orjson.loads(p.with_suffix(".json").read_bytes()) for p in PAGES]
+    generic = [e for e in generic if e["cleaner"]["name"] == "generic"]
+    assert {e["is_article"] for e in generic} == {True, False}
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(SAMPLES)) for p in PAGES])
