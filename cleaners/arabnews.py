@@ -37,30 +37,30 @@ _DROP_TEXT = (
 )
 
 
+def _layout(version: str, body: str, authors: str | None = None) -> Layout:
+    return Layout(
+        version=version,
+        body=body,
+        drop=_DROP,
+        title=f"{_NODE} h1.node-title",
+        authors=authors,
+        lead=f"{_NODE} .field-name-field-highlights",
+        caption=f"{_NODE} .field-name-field-image .img-caption",
+        drop_text=_DROP_TEXT,
+    )
+
+
 CLEANER = SiteCleaner(
     name="arabnews",
     domains=("arabnews.com",),
     layouts=(
         # 2024+: meta bar with "Short Url", "Updated" and "Follow"; no source line.
-        Layout(
-            version="2024",
-            body=f"{_NODE} > .article-meta-bar ~ .article-content .field-name-body .field-item",
-            drop=_DROP,
-            title=f"{_NODE} h1.node-title",
-            lead=f"{_NODE} .field-name-field-highlights",
-            caption=f"{_NODE} .field-name-field-image .img-caption",
-            drop_text=_DROP_TEXT,
-        ),
+        _layout("2024", f"{_NODE} > .article-meta-bar ~ .article-content .field-name-body .field-item"),
         # 2021-2023: "You are here" heading, topic label, "Updated" and source line printed twice.
-        Layout(
-            version="2021",
-            body=f"{_NODE} .field-name-body .field-item",
-            drop=_DROP,
-            title=f"{_NODE} h1.node-title",
+        _layout(
+            "2021",
+            f"{_NODE} .field-name-body .field-item",
             authors=f"{_NODE} .article-hero .field-name-field-source",
-            lead=f"{_NODE} .field-name-field-highlights",
-            caption=f"{_NODE} .field-name-field-image .img-caption",
-            drop_text=_DROP_TEXT,
         ),
     ),
 )

@@ -52,6 +52,7 @@ class Page:
     tree: LexborHTMLParser
     url: str | None
     meta: Metadata
+    html: str  # the decoded document the tree was parsed from, for steps that need the unmodified page
 
 
 @dataclass(slots=True)

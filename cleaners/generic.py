@@ -67,7 +67,6 @@ _ERROR_PAGE = re.compile(
 def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
     """Clean a page; `template` holds the block hashes a learned site template marks as boilerplate."""
     result = Cleaned(paragraphs=[], is_article=False, cleaner=NAME, version=VERSION)
-    unpruned = page.tree.html or ""
     root = prune(page, GENERIC_DROP, template, result.removed)
     links = [" ".join(a.text(deep=True).split()) for a in root.css("a[href]")]
     teasers = sum(len(clean_text(h.text(deep=True))) in HEADLINE_CHARS for h in root.css(_LINKED_HEADINGS))
@@ -79,7 +78,7 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
     else:
         text = _trafilatura(page.tree.html or "", page.url)
     if word_count(text) < _MIN_WORDS:  # pruned too much, or markup trafilatura reads only whole
-        text = _trafilatura(unpruned, page.url)
+        text = _trafilatura(page.html, page.url)
     kept: list[str] = []
     for line in text.splitlines():
         para = _LIST_MARKER.sub("", " ".join(line.split()))
@@ -99,7 +98,7 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
     if result.is_article and page.meta.published:
         result.published = shown_day(page.meta.published, page.url, root)
     elif result.is_article:
-        result.published = shown_date(root) or guess_date(unpruned, page.url)
+        result.published = shown_date(root) or guess_date(page.html, page.url)
     return result
 
 

@@ -36,7 +36,7 @@ def parse(html: bytes | str, url: str | None = None, content_type: str | None = 
     if "<" not in text:
         raise ExtractError("no HTML markup")
     tree = LexborHTMLParser(text)
-    return Page(tree=tree, url=url, meta=read_metadata(tree, url))
+    return Page(tree=tree, url=url, meta=read_metadata(tree, url), html=text)
 
 
 def clean(page: Page, templates: TemplateStore | None = None) -> Cleaned:
