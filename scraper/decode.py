@@ -59,9 +59,9 @@ def _decode(data: bytes | str, content_type: str | None) -> str:
         return data
     if not data.strip():
         raise ExtractError("empty document")
-    if b"\x00" in data[:4096] and read_bom(data)[0] is None:
-        raise ExtractError("binary data, not HTML")
     has_bom = read_bom(data)[0] is not None
+    if b"\x00" in data[:4096] and not has_bom:  # UTF-16 text has NULs, and a BOM
+        raise ExtractError("binary data, not HTML")
     if not has_bom:
         try:
             return data.decode("utf-8")
