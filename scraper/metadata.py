@@ -275,11 +275,12 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
     # An article's structured headline is the editors' own; without one, the visible h1 (or h2) is the
     # title when the page's title tags contain it (they add the site name, a section or a kicker to it).
     names = [name for name in (meta.site_name, _domain_label(meta.canonical_url or url)) if name]
-    title = titles[0] if headline else _visible_headline(tree, titles, names) or next(iter(titles), None)
-    if title:
-        for name in names:
-            title = strip_site_suffix(title, name)
-    meta.title = title
+    bare = titles
+    for name in names:
+        bare = [strip_site_suffix(title, name) for title in bare]
+    title = bare[0] if headline else _visible_headline(tree, bare, names) or next(iter(bare), None)
+    # Compared with the titles as they are: one without its site suffix may be a kicker's headline.
+    meta.title = _without_kicker(title, titles) if title else None
     ld_description = article.get("description")
     meta.description = first("og:description", "description", "twitter:description") or (
         clean_text(ld_description) if isinstance(ld_description, str) else None
@@ -347,11 +348,11 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
 
 def _visible_headline(tree: LexborHTMLParser, titles: list[str], names: list[str]) -> str | None:
     """The longest h1 (else h2: blogs put the site's name in the h1) that the title tags contain and
-    that is not the site's own name."""
+    that is not the site's own name; without the kicker, section or dek set in the heading."""
     folded = [t.casefold() for t in titles]
     own_names = {_alnum(name) for name in names}
     for selector in ("h1", "h2"):
-        texts = (clean_text(node.text(deep=True)) for node in tree.css(selector)[:5])
+        texts = (_headline_text(node) for node in tree.css(selector)[:5])
         found = [
             text
             for text in texts
@@ -359,7 +360,51 @@ def _visible_headline(tree: LexborHTMLParser, titles: list[str], names: list[str
         ]
         if found:
             return max(found, key=len)
+    # A page's only h1 is its headline even where the title tags word it otherwise (SEO titles).
+    lone = tree.css("h1")
+    if len(lone) == 1 and len(text := _headline_text(lone[0])) >= 10 and _alnum(text) not in own_names:
+        return text
     return None
+
+
+# What sites set in a headline beside the headline itself: a kicker (overline, roofline, Dachzeile), a
+# section label, a date, a dek, or separators hidden from sight.
+_BESIDE_HEADLINE = re.compile(
+    r"kicker|overline|roofline|dachzeile|topline|toptitle|supertitle|eyebrow|spitzmarke|sub-?heading|"
+    r"subtitle|section|label|hidden|invisible|colon|date",
+    re.I,
+)
+_NOT_HEADLINE_TAGS = frozenset(["small", "time", "style", "script", "button", "svg"])
+# "Kicker: Headline", "Kicker - Headline": the kicker is short.
+_KICKER = re.compile(r"^(?P<kicker>.{2,60}?)\s*(?::|\s[-–—|/]\s)\s*(?P<title>.{10,})$")
+
+
+def _headline_text(heading: LexborNode) -> str:
+    """A heading's text without the kicker, label, date or dek some sites put inside it."""
+    parts = []
+    for node in heading.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        parent = node.parent
+        while parent is not None and parent != heading:  # selectolax nodes compare by the node they wrap
+            classes = parent.attributes.get("class") or ""
+            if parent.tag in _NOT_HEADLINE_TAGS or _BESIDE_HEADLINE.search(classes):
+                break
+            parent = parent.parent
+        else:
+            parts.append(node.text_content or "")
+    return clean_text("".join(parts)) or clean_text(heading.text(deep=True))
+
+
+def _without_kicker(title: str, others: list[str]) -> str:
+    """'Kicker: Headline' -> 'Headline' when another title of the page (og:title, the visible h1)
+    says only the headline: the kicker is a label above the story, not part of its title."""
+    match = _KICKER.match(title)
+    if match:
+        rest = match.group("title")
+        if any(_alnum(other) == _alnum(rest) for other in others if other):
+            return rest
+    return title
 
 
 _URL_DAY = re.compile(r"/(\d{4})/(\d{1,2})/(\d{1,2})/")

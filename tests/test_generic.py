@@ -142,6 +142,33 @@ def test_title_is_the_visible_headline_without_site_name_or_kicker() -> None:
     )
 
 
+def test_title_leaves_out_the_kicker_set_in_the_headline() -> None:
+    head = "<title>Harbour: Council approves harbour plan | Gazette</title>"
+    h1 = (
+        "<h1><span class='article-heading__kicker'>Harbour</span><span class='visually-hidden'>: </span>"
+        "<span class='article-heading__title'>Council approves harbour plan</span></h1>"
+    )
+    assert extract(_page_with(head, h1), "https://gazette.com/a/1").title == "Council approves harbour plan"
+    # The structured headline has the kicker; the publisher's og:title says the headline alone.
+    headline = '{"@type": "NewsArticle", "headline": "Harbour: Council approves harbour plan"}'
+    ld = f'<script type="application/ld+json">{headline}</script>'
+    og = "<meta property='og:title' content='Council approves harbour plan'>"
+    url = "https://gazette.com/a/1"
+    assert extract(_page_with(ld + og, ""), url).title == "Council approves harbour plan"
+    # Without another title saying so, a kicker-like prefix stays: it may be the headline's own.
+    assert extract(_page_with(ld, ""), url).title == "Harbour: Council approves harbour plan"
+
+
+def test_title_is_the_lone_h1_where_the_title_tag_words_it_otherwise() -> None:
+    head = "<title>Harbour plan news: council vote, costs and timeline | Gazette</title>"
+    body = "<h1>Council approves harbour plan</h1>"
+    assert extract(_page_with(head, body), "https://gazette.com/a/1").title == "Council approves harbour plan"
+    # With several h1s none is trusted over the title tag.
+    body += "<h1>Most read today</h1>"
+    title = extract(_page_with(head, body), "https://gazette.com/a/1").title
+    assert title == "Harbour plan news: council vote, costs and timeline"
+
+
 def test_author_from_byline_markup_without_its_prefix() -> None:
     head = "<title>Harbour plan</title><meta name='author' content='gazette.com'>"
     body = "<div class='post-meta'><span class='byline'>Posted by Jane Doe</span></div>"
