@@ -35,6 +35,7 @@ HEADLINE_CHARS = range(25, 200)  # the length of a link text that reads like a h
 # The article's own containers: a block holding one of them is never pruned as boilerplate.
 _MAIN_MARKERS = "h1, [itemprop=articleBody]"
 _MAIN_SHARE = 0.4  # a block holding this share of the page's text is the page, whatever its class
+_MAIN_PARAGRAPHS = 0.5  # or this share of the text of its paragraphs
 _HEADLINE_MIN_SHARE = 0.5  # an h1 is the headline when it is at least this share of the title
 
 
@@ -47,27 +48,22 @@ def prune(
     assert root is not None
     code = [(node, f"selector {tag}") for tag in _INVISIBLE & set(selectors) for node in root.css(tag)]
     _drop_all(code, removed)
-    # A block holding much of the page's text is the article, whatever its markup says: some pages
-    # hide the story with CSS until a script shows it, or wrap the whole page in a <form>.
-    total = len(root.text(deep=True))
+    # A block holding the headline or much of the page's text is the article, whatever its markup
+    # says: some pages hide the story with CSS until a script shows it, wrap the whole page in a
+    # <form>, or give the story's wrapper a newsletter box's class.
+    total = len(root.text(deep=True)), _paragraph_chars(root)
     chrome = [
         (node, f"selector {selector}")
         for selector in selectors
         if selector not in _INVISIBLE
         for node in root.css(selector)
-        if len(node.text(deep=True)) < total * _MAIN_SHARE
+        if _not_main(node, total)
     ]
     _drop_all(chrome, removed)
     named = [(node, name) for node in root.css("[class], [id]") if (name := _boilerplate_name(node))]
-    _drop_all(
-        [
-            (node, f"boilerplate class/id {name}")
-            for node, name in named
-            if node.css_first(_MAIN_MARKERS) is None and len(node.text(deep=True)) < total * _MAIN_SHARE
-        ],
-        removed,
-    )
-    teasers = [(n, "teaser card") for n in root.css(_TEASER_CARDS) if len(n.text()) < total * _MAIN_SHARE]
+    named = [(node, f"boilerplate class/id {name}") for node, name in named if _not_main(node, total)]
+    _drop_all(named, removed)
+    teasers = [(n, "teaser card") for n in root.css(_TEASER_CARDS) if len(n.text()) < total[0] * _MAIN_SHARE]
     teasers += [(node, "headline link list") for node in root.css("ul, ol") if _link_list(node)]
     _drop_all(teasers, removed)
     if template:
@@ -75,6 +71,21 @@ def prune(
         _drop_all(repeated, removed)
     _drop_all([(node, "appended article") for node in _appended_articles(page, root)], removed)
     return root
+
+
+def _not_main(node: LexborNode, total: tuple[int, int]) -> bool:
+    """Whether a block is not the article: it holds no headline, a small share of the page's text and
+    less than half of its paragraphs' text (`total`: the page's text and paragraph characters)."""
+    text, paragraphs = total
+    return (
+        node.css_first(_MAIN_MARKERS) is None
+        and len(node.text(deep=True)) < text * _MAIN_SHARE
+        and _paragraph_chars(node) < paragraphs * _MAIN_PARAGRAPHS
+    )
+
+
+def _paragraph_chars(node: LexborNode) -> int:
+    return sum(len(p.text(deep=True)) for p in node.css("p"))
 
 
 def _link_list(node: LexborNode) -> bool:
