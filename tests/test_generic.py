@@ -60,6 +60,20 @@ def test_records_what_was_removed_and_why() -> None:
     assert rules["headline"] == "Council approves harbour plan"
 
 
+def test_keeps_the_story_whatever_class_its_wrapper_has() -> None:
+    """A wrapper named like a newsletter box, or a story hidden until a paywall script shows it, is
+    the article when it holds the headline or most of the page's paragraph text, however much other
+    text (a long footer here) the page has."""
+    url = "https://gazette.example/news/2025/03/harbour-plan"
+    sections = "".join(f"<li>Section {i} with the stories of the day and the weather</li>" for i in range(40))
+    story = "".join(f"<p>{text}</p>" for text in [LEAD, *PARAS, QUOTE])
+    wrapped = f"<div class='post-newsletter-wrap'><h1>Harbour plan</h1>{story}</div>"
+    hidden = f"<h1>Harbour plan</h1><div hidden>{story}</div>"
+    for inner in (wrapped, hidden):
+        page = f"<html><body>{inner}<footer><ul>{sections}</ul></footer></body></html>"
+        assert PARAS[1] in extract(page, url).body
+
+
 def test_drops_next_story_appended_below() -> None:
     nxt = "<article><h1>Bridge closes for repairs</h1>" + "<p>The old bridge closes for a month.</p>" * 8
     article = extract(article_page(nxt + "</article>"), "https://gazette.example/news/2025/03/harbour-plan")
