@@ -386,7 +386,7 @@ def _headline_text(heading: LexborNode) -> str:
         if node.tag != "-text":
             continue
         parent = node.parent
-        while parent is not None and parent != heading:  # selectolax nodes compare by the node they wrap
+        while parent is not None and parent.mem_id != heading.mem_id:  # `!=` would compare their HTML
             classes = parent.attributes.get("class") or ""
             if parent.tag in _NOT_HEADLINE_TAGS or _BESIDE_HEADLINE.search(classes):
                 break

@@ -26,6 +26,7 @@ def clean_text(text: str) -> str:
 def walk(root: LexborNode) -> Iterator[tuple[LexborNode, bool]]:
     """Depth-first (node, entering) events without recursion: real pages nest 100,000 levels deep."""
     node: LexborNode | None = root
+    end = root.mem_id  # selectolax makes a new wrapper per access, and `==` compares serialised HTML
     while node is not None:
         yield node, True
         child = node.first_child if node.is_element_node and node.tag not in SKIP_TAGS else None
@@ -34,7 +35,7 @@ def walk(root: LexborNode) -> Iterator[tuple[LexborNode, bool]]:
             continue
         while node is not None:
             yield node, False
-            if node == root:  # selectolax makes a new wrapper object per access
+            if node.mem_id == end:
                 return
             sibling = node.next
             if sibling is not None:

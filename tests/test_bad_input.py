@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SAMPLES
 from tests.test_clean_cli import article_page
 
 PEAK_RSS_LIMIT_MB = 1500  # generous: the 20 MB page needs a few hundred MB in its worker
@@ -22,6 +23,7 @@ RUSSIAN_TEXT = "Депутаты долго спорили о стоимости
 JAPANESE_TITLE = "港の再開発計画、市議会が承認"
 JAPANESE_TEXT = "議員たちは工事費用やフェリー、島の住民のための冬の時刻表について長い時間議論した。"
 DEEP_TEXT = "This paragraph sits a hundred thousand elements deep"
+LONG_STORY_PARAGRAPHS = 30_000
 
 # Run with a wrapper that reports the peak RSS of the largest process under it (the CLI or a worker).
 _MEASURE = (
@@ -59,6 +61,15 @@ def deep_page(levels: int = 100_000) -> bytes:
     return (page[:start] + "<div>" * levels + page[start:end] + "</div>" * levels + page[end:]).encode()
 
 
+def long_story_page() -> bytes:
+    """A page of a site with its own cleaner (Devdiscourse) whose story has tens of thousands of
+    paragraphs: a walk that is quadratic in the body's size would take hours on it."""
+    page = (SAMPLES / "devdiscourse.com" / "putin-thanks-kim-kursk.html").read_text()
+    extra = "".join(f"<p>Paragraph {n} of a very long story.</p>" for n in range(LONG_STORY_PARAGRAPHS))
+    start = '<section class="article-cont">'
+    return page.replace(start, start + extra, 1).encode()
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("bad")
@@ -72,6 +83,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     (pages / "shift_jis.html").write_bytes(legacy_page(JAPANESE_TITLE, JAPANESE_TEXT).encode("shift_jis"))
     (pages / "huge.html").write_bytes(huge_page())
     (pages / "deep.html").write_bytes(deep_page())
+    (pages / "long-story.html").write_bytes(long_story_page())
     assert (pages / "huge.html").stat().st_size > 20_000_000
     out, errors = folder / "out.jsonl", folder / "errors.jsonl"
 
@@ -105,8 +117,9 @@ def test_the_batch_finishes_and_reports_only_the_unreadable_pages(run: dict) -> 
         "shift_jis.html",
         "huge.html",
         "deep.html",
+        "long-story.html",
     }
-    assert run["stderr"].splitlines()[-1] == "2 of 7 pages failed"
+    assert run["stderr"].splitlines()[-1] == "2 of 8 pages failed"
 
 
 def test_empty_and_binary_files_get_a_clear_error_naming_the_file(run: dict) -> None:
@@ -149,3 +162,9 @@ def test_markup_nested_100000_levels_deep_is_read(run: dict) -> None:
 
 def test_memory_stays_bounded(run: dict) -> None:
     assert 0 < run["peak_mb"] < PEAK_RSS_LIMIT_MB
+
+
+def test_a_story_of_thousands_of_paragraphs_through_a_site_cleaner(run: dict) -> None:
+    article = run["articles"]["long-story.html"]
+    assert article["cleaner"]["name"] == "devdiscourse"
+    assert f"Paragraph {LONG_STORY_PARAGRAPHS - 1} of a very long story." in article["body"]
