@@ -25,7 +25,7 @@ from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
 from scraper.article import word_count
 from scraper.metadata import guess_date, shown_date, shown_day
-from scraper.text import clean_text
+from scraper.text import clean_text, paragraphs
 
 NAME, VERSION = "generic", "2"
 
@@ -51,6 +51,9 @@ _MIN_WORDS = 25
 _MIN_WORDS_SAID_ARTICLE = 10  # a short post is still an article when its metadata says so
 _MIN_OWN_WORDS = 50  # words outside links: below this, a page of mostly links is a menu
 _MAIN_ARTICLE_WORDS = 80  # an <article> with the headline and this much text is all trafilatura needs
+# Far more text than any article has. Beyond it the page is read paragraph by paragraph, not by
+# trafilatura, whose time and memory grow past reason there (20 MB of text: 27 s and 1 GB).
+_TRAFILATURA_MAX_CHARS = 2_000_000
 # Teasers on a front: headings that link to a story. An article may carry a few (related stories);
 # a front has many, and little text beside them.
 _LINKED_HEADINGS = "h2 a[href], h3 a[href], h4 a[href], a[href] h2, a[href] h3, a[href] h4"
@@ -72,7 +75,9 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
     teasers = sum(len(clean_text(h.text(deep=True))) in HEADLINE_CHARS for h in root.css(_LINKED_HEADINGS))
     headlines = _headlines(page, root)
     main = main_article(page, root)
-    if main is not None and word_count(main.text(deep=True, separator=" ")) >= _MAIN_ARTICLE_WORDS:
+    if len(root.text(deep=True)) > _TRAFILATURA_MAX_CHARS:
+        text = "\n".join(paragraphs(root if main is None else main))
+    elif main is not None and word_count(main.text(deep=True, separator=" ")) >= _MAIN_ARTICLE_WORDS:
         # Only the article is left: trafilatura's slow second opinion (other algorithms) adds nothing.
         text = _trafilatura(f"<html><body>{main.html}</body></html>", page.url, fast=True)
     else:

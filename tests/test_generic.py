@@ -4,6 +4,9 @@ for an article."""
 
 from __future__ import annotations
 
+import pytest
+
+from cleaners import generic
 from scraper import explain, extract
 
 LEAD = "The council approved the new harbour plan on Tuesday after a debate that lasted four hours."
@@ -236,3 +239,20 @@ def test_undated_markup_takes_the_day_its_date_line_shows() -> None:
     teaser = "<a href='/news/other'><span class='date'>01.01.2024</span></a>"
     dateline = f"<p>04.03.2025 – {LEAD}</p>"
     assert extract(_page_with(head, teaser + dateline), url).published == "2025-03-04"
+
+
+def test_a_page_with_more_text_than_any_article_is_read_without_trafilatura(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Beyond a few MB of text trafilatura's time and memory run away (20 MB: 27 s, 1 GB); such a page
+    is read paragraph by paragraph, every paragraph kept."""
+
+    def refuse(*_: object, **__: object) -> str:
+        raise AssertionError("trafilatura was given the huge page")
+
+    monkeypatch.setattr(generic.trafilatura, "extract", refuse)
+    count = generic._TRAFILATURA_MAX_CHARS // len(LEAD) + 10
+    story = "".join(f"<p>{LEAD} ({n})</p>" for n in range(count))
+    page = f"<html><head><title>Harbour plan</title></head><body><h1>Harbour plan</h1>{story}</body></html>"
+    article = extract(page, "https://gazette.example/news/harbour-plan")
+    assert article.is_article and f"{LEAD} ({count - 1})" in article.body
