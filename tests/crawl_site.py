@@ -6,7 +6,8 @@ are served under `/<their host><their path>` and listed in a gzipped sitemap, so
 still name their real site and the pipeline picks that site's cleaner. With `traps=True` the site also
 has an RSS and an Atom feed and a section front with the pages a crawler must survive: a broken link, a
 500 that recovers on retry, a slow page, a redirect chain, a robots.txt-disallowed path, a non-article
-page, and an AMP copy of an article (same canonical URL).
+page, an AMP copy of an article (same canonical URL), and two articles whose first request fails: one
+with a connection reset, one by stalling past the download timeout.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import gzip
 import html
 import json
 import random
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -195,6 +198,11 @@ def load_samples() -> list[Sample]:
     return samples
 
 
+RESET = 0  # a Response with this status is a connection reset (RST, no response at all)
+# The crawl tests' download timeout, and how long the stalling page makes its first request wait.
+DOWNLOAD_TIMEOUT, STALL = 2, 3.0
+
+
 @dataclass
 class Response:
     status: int
@@ -258,6 +266,10 @@ class NewsSite:
         with self.lock:
             hits = self.hits[path] = self.hits.get(path, 0) + 1
         article = self.articles.get(path.removesuffix("/amp") if self.traps else path)
+        if article and self.traps and hits == 1 and article in self.featured[5:7]:
+            if article is self.featured[5]:
+                return Response(RESET, b"")
+            time.sleep(STALL)  # the crawler has given up by now; its retry gets the page at once
         if article:
             url = self.url(article.path)
             if url not in self.pages:
@@ -377,6 +389,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         response = self.server.site._respond(self.path)
+        if response.status == RESET:
+            # Linger on, with a zero timeout: closing sends a RST instead of a FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
         self.send_response(response.status)
         headers = {"Content-Type": "text/html; charset=utf-8", **response.headers}
         for name, value in headers.items():
@@ -420,8 +438,12 @@ def crawl_args(site: NewsSite) -> list[str]:
     return [site.url(s) for s in starts] + patterns
 
 
-# Quicker than the defaults, which are for real sites: no 1 s AutoThrottle start, short backoff.
-FAST = ["-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "RETRY_BACKOFF_BASE=0.1"]
+# Quicker than the defaults, which are for real sites: no 1 s AutoThrottle start, short backoff, a
+# short download timeout.
+FAST = [
+    *("-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "RETRY_BACKOFF_BASE=0.1"),
+    *("-s", f"DOWNLOAD_TIMEOUT={DOWNLOAD_TIMEOUT}"),
+]
 
 
 def scraper_crawl(site: NewsSite, workdir: Path, output: Path, *extra: str) -> dict[str, Any]:

@@ -92,6 +92,8 @@ def test_traps(site: NewsSite, crawl: tuple[list[dict[str, Any]], dict[str, Any]
     flaky, slow = (f"{a.path}/{kind}" for a, kind in zip(site.featured[3:5], ("flaky", "slow"), strict=True))
     assert site.hits[flaky] == 2  # a 500 (with Retry-After), then a 200
     assert site.hits[slow] == 1
+    reset, stalled = (a.path for a in site.featured[5:7])
+    assert site.hits[reset] == site.hits[stalled] == 2  # a connection reset, a timeout: both retried
     assert site.hits["/news/old-link"] == site.hits["/news/moved-link"] == 1  # the redirect chain
     assert "/private/leaked-memo" not in site.hits  # disallowed by robots.txt: never requested
     assert summary["errors"] == {"http_404": 1, "robots_txt": 1}  # the broken link; the disallowed path
