@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborNode
 from cleaners.base import Cleaned, Page, pop_credits
 from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
-from scraper.article import word_count
+from scraper.article import has_words, word_count
 from scraper.metadata import guess_date, shown_date, shown_day
 from scraper.text import clean_text, paragraphs
 
@@ -71,18 +71,16 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
     """Clean a page; `template` holds the block hashes a learned site template marks as boilerplate."""
     result = Cleaned(paragraphs=[], is_article=False, cleaner=NAME, version=VERSION)
     root = prune(page, GENERIC_DROP, template, result.removed)
-    links = [" ".join(a.text(deep=True).split()) for a in root.css("a[href]")]
-    teasers = sum(len(clean_text(h.text(deep=True))) in HEADLINE_CHARS for h in root.css(_LINKED_HEADINGS))
     headlines = _headlines(page, root)
     main = main_article(page, root)
     if len(root.text(deep=True)) > _TRAFILATURA_MAX_CHARS:
         text = "\n".join(paragraphs(root if main is None else main))
-    elif main is not None and word_count(main.text(deep=True, separator=" ")) >= _MAIN_ARTICLE_WORDS:
+    elif main is not None and has_words(main.text(deep=True, separator=" "), _MAIN_ARTICLE_WORDS):
         # Only the article is left: trafilatura's slow second opinion (other algorithms) adds nothing.
         text = _trafilatura(f"<html><body>{main.html}</body></html>", page.url, fast=True)
     else:
         text = _trafilatura(page.tree.html or "", page.url)
-    if word_count(text) < _MIN_WORDS:  # pruned too much, or markup trafilatura reads only whole
+    if not has_words(text, _MIN_WORDS):  # pruned too much, or markup trafilatura reads only whole
         text = _trafilatura(page.html, page.url)
     kept: list[str] = []
     for line in text.splitlines():
@@ -99,7 +97,7 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
     pop_credits(kept, result)
     result.paragraphs = kept
     result.dateline = dateline_of(kept[0]) if kept else None
-    result.is_article = is_article(page, kept, links, teasers)
+    result.is_article = is_article(page, kept, root)
     if result.is_article and page.meta.published:
         result.published = shown_day(page.meta.published, page.url, root)
     elif result.is_article:
@@ -131,10 +129,10 @@ def _headlines(page: Page, root: LexborNode) -> set[str]:
     return {" ".join(text.split()).casefold() for text in texts if text.strip()}
 
 
-def is_article(page: Page, paras: list[str], links: list[str], linked_headings: int) -> bool:
+def is_article(page: Page, paras: list[str], root: LexborNode) -> bool:
     """False for what is not one article: listings by their metadata, home and error pages, pages
     with too little text, and fronts: many linked headings (teasers) and little text per teaser, or
-    'text' that is mostly links. `links` are the texts of the links left after pruning."""
+    'text' that is mostly links. `root` is the pruned page the paragraphs come from."""
     meta = page.meta
     words = word_count(" ".join(paras))
     if words < (_MIN_WORDS_SAID_ARTICLE if meta.says_article else _MIN_WORDS) or meta.says_listing:
@@ -147,8 +145,9 @@ def is_article(page: Page, paras: list[str], links: list[str], linked_headings: 
         return False
     if meta.says_article:
         return True
-    front = linked_headings >= _FRONT_TEASERS and words < linked_headings * _FRONT_WORDS_PER_TEASER
-    link_set = set(links)
+    teasers = sum(len(clean_text(h.text(deep=True))) in HEADLINE_CHARS for h in root.css(_LINKED_HEADINGS))
+    front = teasers >= _FRONT_TEASERS and words < teasers * _FRONT_WORDS_PER_TEASER
+    link_set = {clean_text(a.text(deep=True)) for a in root.css("a[href]")}
     own = [para for para in paras if para not in link_set]
     menu = len(own) < len(paras) / 2 and word_count(" ".join(own)) < _MIN_OWN_WORDS
     return not front and not menu

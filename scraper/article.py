@@ -8,6 +8,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -20,6 +21,11 @@ _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:[-'’][^\W{_CJK}]+)*")
 def word_count(body: str) -> int:
     """Words in the body: runs of letters/digits (with inner hyphens and apostrophes), CJK characters."""
     return len(_WORD.findall(body))
+
+
+def has_words(text: str, count: int) -> bool:
+    """Whether the text has at least `count` words (as `word_count` counts them), reading no further."""
+    return next(islice(_WORD.finditer(text), count - 1, None), None) is not None
 
 
 def content_hash(title: str | None, body: str) -> str:
