@@ -14,7 +14,7 @@ from scraper.article import Article, CleanerInfo, Image, content_hash, word_coun
 from scraper.decode import decode
 from scraper.errors import ExtractError
 from scraper.metadata import read_metadata
-from scraper.templates import TemplateStore
+from scraper.templates import TemplateStore, page_blocks
 from scraper.text import clean_text, join_paragraphs
 
 # No network: use the public suffix list snapshot that ships with tldextract.
@@ -57,11 +57,19 @@ def site_of(page: Page) -> str | None:
     return registered_domain(host) if host else None
 
 
-def learn(templates: TemplateStore, page: Page) -> None:
-    """Count the page's blocks into its site's template (before cleaning changes the tree)."""
+def template_entry(page: Page) -> tuple[str, str, frozenset[str]] | None:
+    """What a site template counts of the page: its site, its id and its block hashes (read before
+    cleaning changes the tree); None for a page without a site or a body."""
     site, page_id = site_of(page), page.meta.canonical_url or page.url
     if site and page_id and (root := page.tree.body) is not None:
-        templates.learn(site, page_id, root)
+        return site, page_id, page_blocks(root)
+    return None
+
+
+def learn(templates: TemplateStore, page: Page) -> None:
+    """Count the page's blocks into its site's template."""
+    if entry := template_entry(page):
+        templates.add(*entry)
 
 
 def extract(

@@ -2,7 +2,7 @@
 one site (menus, prompts, "most read" lists, footers, disclaimers) is boilerplate on that site.
 
     store = TemplateStore.load(path)            # or TemplateStore() for a new crawl
-    store.learn(site, page)                     # every page seen, before it is cleaned
+    store.add(site, page_id, page_blocks(root)) # every page seen, before it is cleaned
     store.boilerplate(site)                     # block-text hashes to drop on that site
     store.save(path)                            # beside the crawl state
 
@@ -41,6 +41,11 @@ def block_hash(text: str) -> str:
     return hashlib.blake2b(text.casefold().encode("utf-8"), digest_size=8).hexdigest()
 
 
+def page_blocks(root: LexborNode) -> frozenset[str]:
+    """The hashes of a page's blocks (read before cleaning modifies the tree): what a store counts."""
+    return frozenset(block_hash(text) for _, text in blocks(root))
+
+
 @dataclass(slots=True)
 class SiteTemplate:
     pages: set[str] = field(default_factory=set)  # hashes of the page ids learned from
@@ -52,15 +57,15 @@ class TemplateStore:
     sites: dict[str, SiteTemplate] = field(default_factory=dict)
     min_pages: int = MIN_PAGES
 
-    def learn(self, site: str, page_id: str, root: LexborNode) -> None:
-        """Count the blocks of one page (call before cleaning modifies the tree). `page_id` (the
-        canonical URL, else the URL) makes a re-fetched page count once."""
+    def add(self, site: str, page_id: str, digests: frozenset[str]) -> None:
+        """Count one page's blocks (`page_blocks`). `page_id` (the canonical URL, else the URL) makes a
+        re-fetched page count once."""
         template = self.sites.setdefault(site, SiteTemplate())
         key = block_hash(page_id)
         if key in template.pages or len(template.pages) >= MAX_PAGES:
             return
         template.pages.add(key)
-        for digest in {block_hash(text) for _, text in blocks(root)}:
+        for digest in digests:
             template.blocks[digest] = template.blocks.get(digest, 0) + 1
 
     def boilerplate(self, site: str) -> frozenset[str]:

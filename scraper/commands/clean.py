@@ -4,8 +4,9 @@ The parent process reads the inputs lazily and writes the results; worker proces
 pipeline is imported, so they import it once) turn chunks of pages into article lines. Only a few
 chunks per worker are in flight, which keeps memory flat whatever the corpus size.
 
-With `--templates FILE`, a first pass in the parent learns the site templates of all the inputs into
-FILE before any page is cleaned; each worker loads FILE once. Every page is then cleaned with the same
+With `--templates FILE`, a first pass learns the site templates of all the inputs into FILE before any
+page is cleaned (workers read the pages' blocks, the parent counts them in input order, so FILE does not
+depend on `-j`); each worker of the second pass loads FILE once. Every page is then cleaned with the same
 templates, whatever `-j` and its place in the input (learning as pages are cleaned would give the
 first pages of a site none, and make results depend on which worker saw what)."""
 
@@ -108,7 +109,7 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             parser.error(f"--templates {templates} is not a template file: {error}")
         # Every page, those an earlier run did too: a page counts once, and the templates must not
         # depend on where a killed run stopped.
-        _learn(store, read_pages(args.paths, url=args.url, outputs=outputs), templates)
+        _learn(store, read_pages(args.paths, url=args.url, outputs=outputs), templates, args.jobs)
     sink: ArticleSink = ArticleFile(Path(args.output), resume=args.resume) if args.output else ArticleStream()
     if sink.done:
         print(f"resuming: {len(sink.done)} pages already in {args.output}", file=sys.stderr)
@@ -140,14 +141,17 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def _learn(store: TemplateStore, items: Iterable[Item], path: Path) -> None:
+def _learn(store: TemplateStore, items: Iterable[Item], path: Path, jobs: int) -> None:
     """The first pass: count the blocks of every page into `store`, then save it to `path`. Pages
     already in the store (a resumed run, new dumps of known sites) count once."""
     started, known = time.monotonic(), sum(len(site.pages) for site in store.sites.values())
-    for item in items:
-        if isinstance(item, RawPage):
-            with contextlib.suppress(Exception):  # the clean pass reports the page's failure
-                pipeline.learn(store, pipeline.parse(item.html, item.url, item.content_type))
+    workers = Workers(jobs)
+    try:
+        for outcome in _outcomes(workers, learn_pages, items, ordered=True):
+            if outcome.template is not None:  # a page that fails is reported by the clean pass
+                store.add(*outcome.template)
+    finally:
+        workers.close()
     store.save(path)
     learned = sum(len(site.pages) for site in store.sites.values()) - known
     with_template = sum(bool(store.boilerplate(site)) for site in store.sites)
@@ -166,9 +170,24 @@ class Outcome:
     line: bytes | None = None
     error: str | None = None
     explain: str | None = None
+    template: tuple[str, str, frozenset[str]] | None = None  # the first pass: what the page adds
 
 
 Work = Callable[[list[Item]], list[Outcome]]
+
+
+def learn_pages(items: list[Item]) -> list[Outcome]:
+    """The first pass's work (in a worker): each page's site, id and block hashes."""
+    outcomes = []
+    for item in items:
+        outcome = Outcome(item.source)
+        if isinstance(item, RawPage):
+            with contextlib.suppress(Exception):  # the clean pass reports the page's failure
+                outcome.template = pipeline.template_entry(
+                    pipeline.parse(item.html, item.url, item.content_type)
+                )
+        outcomes.append(outcome)
+    return outcomes
 
 
 def clean_pages(items: list[Item], *, explain: bool = False) -> list[Outcome]:
