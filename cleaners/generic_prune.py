@@ -51,19 +51,21 @@ def prune(
     # A block holding the headline or much of the page's text is the article, whatever its markup
     # says: some pages hide the story with CSS until a script shows it, wrap the whole page in a
     # <form>, or give the story's wrapper a newsletter box's class.
-    total = len(root.text(deep=True)), _paragraph_chars(root)
+    text, paragraphs = len(root.text(deep=True)), _paragraph_chars(root)
     chrome = [
         (node, f"selector {selector}")
         for selector in selectors
         if selector not in _INVISIBLE
         for node in root.css(selector)
-        if _not_main(node, total)
+        if _not_main(node, text, paragraphs)
     ]
     _drop_all(chrome, removed)
     named = [(node, name) for node in root.css("[class], [id]") if (name := _boilerplate_name(node))]
-    named = [(node, f"boilerplate class/id {name}") for node, name in named if _not_main(node, total)]
+    named = [
+        (node, f"boilerplate class/id {name}") for node, name in named if _not_main(node, text, paragraphs)
+    ]
     _drop_all(named, removed)
-    teasers = [(n, "teaser card") for n in root.css(_TEASER_CARDS) if len(n.text()) < total[0] * _MAIN_SHARE]
+    teasers = [(n, "teaser card") for n in root.css(_TEASER_CARDS) if len(n.text()) < text * _MAIN_SHARE]
     teasers += [(node, "headline link list") for node in root.css("ul, ol") if _link_list(node)]
     _drop_all(teasers, removed)
     if template:
@@ -73,10 +75,9 @@ def prune(
     return root
 
 
-def _not_main(node: LexborNode, total: tuple[int, int]) -> bool:
-    """Whether a block is not the article: it holds no headline, a small share of the page's text and
-    less than half of its paragraphs' text (`total`: the page's text and paragraph characters)."""
-    text, paragraphs = total
+def _not_main(node: LexborNode, text: int, paragraphs: int) -> bool:
+    """Whether a block is not the article: it holds no headline, a small share of the page's `text`
+    and less than half of the text of its `paragraphs` (both in characters)."""
     return (
         node.css_first(_MAIN_MARKERS) is None
         and len(node.text(deep=True)) < text * _MAIN_SHARE

@@ -397,8 +397,8 @@ def _headline_text(heading: LexborNode) -> str:
 
 
 def _without_kicker(title: str, others: list[str]) -> str:
-    """'Kicker: Headline' -> 'Headline' when another title of the page (og:title, the visible h1)
-    says only the headline: the kicker is a label above the story, not part of its title."""
+    """'Kicker: Headline' -> 'Headline' when another of the page's titles (JSON-LD headline, og:title,
+    twitter:title, <title>) says only the headline: the kicker is a label above the story."""
     match = _KICKER.match(title)
     if match:
         rest = match.group("title")
