@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from scraper.errors import ExtractError
+from scraper.limits import PageTimeout, time_limit
 from scraper.pipeline import extract
 from scraper.state import CrawlState, is_newer
 from spiders.jsonl import Appender, recover
@@ -24,9 +25,10 @@ from spiders.news import NewsSpider
 from spiders.workers import WorkerDied, WorkerPool
 
 
-def extract_page(body: bytes, url: str, content_type: str | None) -> dict[str, Any]:
-    """Runs in a worker process."""
-    return extract(body, url, content_type=content_type).to_dict()
+def extract_page(body: bytes, url: str, content_type: str | None, timeout: float) -> dict[str, Any]:
+    """Runs in a worker process; a page that takes longer than `timeout` seconds fails."""
+    with time_limit(timeout):
+        return extract(body, url, content_type=content_type).to_dict()
 
 
 def _warm_up() -> None:
@@ -46,6 +48,7 @@ class ArticlePipeline:
         self.crawler = crawler
         settings = crawler.settings
         self.workers = settings.getint("EXTRACT_WORKERS") or len(os.sched_getaffinity(0))
+        self.timeout = settings.getfloat("EXTRACT_TIMEOUT")
         self.path = settings.get("ARTICLES_FILE")
         self.limit = settings.getint("CLOSESPIDER_ITEMCOUNT")  # also enforced here: in-flight items
         self.emitted = 0
@@ -82,7 +85,10 @@ class ArticlePipeline:
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         assert self.pool is not None
         try:
-            article = await self.pool.run(item["body"], item["url"], item["content_type"])
+            article = await self.pool.run(item["body"], item["url"], item["content_type"], self.timeout)
+        except PageTimeout as error:
+            self._count("errors/extract_timeout")
+            raise _drop(f"{item['url']}: {error}") from error
         except ExtractError as error:
             self._count("errors/extract")
             raise _drop(f"{item['url']}: {error}") from error

@@ -40,6 +40,7 @@ CONCURRENT_ITEMS = 1
 # cache is keyed by bound methods, which die with each request): about 0.6 ms of CPU a page, for a lint.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 EXTRACT_WORKERS = 0  # 0: one per core
+EXTRACT_TIMEOUT = 60.0  # seconds for one page's extraction; a slower page fails alone (0: no limit)
 ARTICLES_FILE = None  # crash-safe JSON Lines output (appends); "-" for stdout
 # The crawl state: an SQLite file or a backend URI; default crawl-state.sqlite in JOBDIR, else here.
 CRAWL_STATE = None

@@ -109,6 +109,21 @@ def test_failed_pages_are_named_and_the_batch_goes_on(tmp_path: Path) -> None:
     assert errors[-1] == "2 of 4 pages failed"
 
 
+def test_a_page_over_the_time_limit_fails_alone(tmp_path: Path) -> None:
+    paragraph = "<p>The council voted on the harbour plan after a debate of four hours.</p>"
+    (tmp_path / "1-endless.html").write_text(
+        f"<html><body><h1>Endless</h1>{paragraph * 200_000}</body></html>"
+    )
+    (tmp_path / "2-good.html").write_text(article_page("Good page"))
+
+    result = clean(tmp_path, "--page-timeout", "0.5", "-j", "1")
+
+    assert result.returncode == 1
+    assert [a["title"] for a in lines(result.stdout)] == ["Good page"]
+    errors = result.stderr.decode().splitlines()
+    assert errors[0] == f"{tmp_path / '1-endless.html'}: took longer than 0.5 s (the page time limit)"
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -13,10 +13,12 @@ import orjson
 import pytest
 
 from scraper.cli import main
+from scraper.limits import PageTimeout
 from scraper.state import SQLiteState, open_state
 from spiders import discovery
 from spiders.jsonl import Appender, recover
 from spiders.news import find_site, known_sites
+from spiders.pipelines import extract_page
 from spiders.workers import WorkerDied, WorkerPool
 from tests.conftest import SAMPLES
 
@@ -148,3 +150,11 @@ def test_worker_pool_returns_raises_and_survives_a_dead_worker() -> None:
             pool.close()
 
     asyncio.run(scenario())
+
+
+def test_extraction_in_a_crawl_worker_has_a_time_limit() -> None:
+    paragraph = b"<p>The council voted on the harbour plan after a debate of four hours.</p>"
+    head, url = b"<html><head><title>Harbour plan</title></head><body>", "https://example.com/news/plan"
+    with pytest.raises(PageTimeout, match=r"took longer than 0\.2 s"):
+        extract_page(head + paragraph * 200_000, url, None, 0.2)
+    assert extract_page(head + paragraph * 5, url, None, 0.2)["title"] == "Harbour plan"

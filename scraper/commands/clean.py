@@ -32,6 +32,7 @@ import orjson
 from cleaners.base import Cleaned
 from scraper import pipeline
 from scraper.errors import ExtractError
+from scraper.limits import PAGE_TIMEOUT, time_limit
 from scraper.output import ArticleFile, ArticleSink, ArticleStream, LineFile
 from scraper.sources import STDIN, Item, RawPage, Unreadable, is_dump, read_pages
 from scraper.templates import MIN_PAGES, TemplateStore
@@ -66,6 +67,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-j", "--jobs", type=int, default=cores, help="worker processes (default: cores)")
     parser.add_argument("--unordered", action="store_true", help="write articles as they finish")
     parser.add_argument("--explain", action="store_true", help="show on stderr what each rule removed")
+    parser.add_argument(
+        "--page-timeout",
+        type=float,
+        default=PAGE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"a page that takes longer fails with an error (default {PAGE_TIMEOUT:g}; 0: no limit)",
+    )
     parser.add_argument(
         "--templates",
         metavar="FILE",
@@ -116,7 +124,7 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     errors = LineFile(Path(args.errors), append=args.resume) if args.errors else None
     report = Report(sys.stderr.isatty())
     items = read_pages(args.paths, sink.done, args.url, outputs)
-    work = partial(clean_pages, explain=args.explain)
+    work = partial(clean_pages, explain=args.explain, timeout=args.page_timeout)
     workers = Workers(args.jobs, templates)
     try:
         for outcome in _outcomes(workers, work, items, ordered=not args.unordered):
@@ -190,22 +198,23 @@ def learn_pages(items: list[Item]) -> list[Outcome]:
     return outcomes
 
 
-def clean_pages(items: list[Item], *, explain: bool = False) -> list[Outcome]:
-    return [clean_page(item, explain=explain) for item in items]
+def clean_pages(items: list[Item], *, explain: bool = False, timeout: float | None = None) -> list[Outcome]:
+    return [clean_page(item, explain=explain, timeout=timeout) for item in items]
 
 
-def clean_page(item: Item, *, explain: bool = False) -> Outcome:
-    """One page to one article line (in a worker). Never raises: a bug hit by one page is that page's
-    failure, not the batch's."""
+def clean_page(item: Item, *, explain: bool = False, timeout: float | None = None) -> Outcome:
+    """One page to one article line (in a worker), within `timeout` seconds. Never raises: a bug hit
+    by one page is that page's failure, not the batch's."""
     if isinstance(item, Unreadable):
         return Outcome(item.source, error=item.reason)
     try:
         # What `extract` does, keeping the cleaner's result for --explain. The store learned every
         # input page in the first pass, so learning the page again here changes nothing.
-        page, cleaned = pipeline.explain(
-            item.html, item.url, content_type=item.content_type, templates=_store
-        )
-        line = pipeline.build_article(page, cleaned).to_json()
+        with time_limit(timeout):
+            page, cleaned = pipeline.explain(
+                item.html, item.url, content_type=item.content_type, templates=_store
+            )
+            line = pipeline.build_article(page, cleaned).to_json()
     except ExtractError as error:
         return Outcome(item.source, error=str(error))
     except Exception as error:
