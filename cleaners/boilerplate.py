@@ -61,6 +61,28 @@ DROP_TEXT: tuple[re.Pattern[str], ...] = tuple(
         r"^(learn more|mehr erfahren|en savoir plus|más información|saiba mais|scopri di più|"
         r"dowiedz się więcej|lees meer|läs mer|les mer)\W*$",
         r"^(©|copyright\b|\(c\) ).{0,200}$",
+        # Reading time, picture credits, and the prompts around an article: report an error, comment,
+        # sign in, follow, rate the article, "more on", advertising labels, embeds, contact addresses.
+        r"^((reading|read) time|lesedauer|lesezeit|temps de lecture|tiempo de lectura|tempo di lettura)\W*"
+        r"\d+\s*min\w*\.?$",
+        r"^\d+\s*(min\w*\.?)\s*(read|lesezeit|lesedauer|de lecture|de lectura|di lettura|läsning)\W*$",
+        r"^(photo|photos|foto|fotos|bild|bilder|image|images|picture|credit|crédit|фото)s?( \[m\])?\s*:"
+        r"\s*.{1,80}$",
+        r"^(fehler gefunden|einen fehler gefunden|found an error|spotted an error|report an error)\b.{0,40}$",
+        r"^(kommentar abgeben|leave a comment|add a comment|post a comment|join the conversation|"
+        r"would you like to comment\b.*|please read our comment policy\b.*|du musst dich .{0,30}"
+        r"(einloggen|anmelden).*)\W*$",
+        r"^(log ?in|sign ?in|sign ?up|create an account|jetzt anmelden|jetzt registrieren)\b.{0,80}$",
+        r"^(folgst du|folgen sie|follow)\b.{0,60}\b(whatsapp|instagram|facebook|telegram|tiktok|"
+        r"google news|twitter)\b.{0,20}$",
+        r"^(most read|meistgelesen|más leídas|les plus lus)\b.{0,40}$",
+        r"^(mehr (themen|zum thema|artikel|nachrichten|news)|more (stories|news|from))\b.{0,40}:?$",
+        r"^more on\b.{0,40}:$",
+        r"^(wie hat ihnen dieser artikel gefallen|did you (like|enjoy) this (article|story)|"
+        r"was this (article|story) helpful|enjoying our latest content)\W*$",
+        r"^(passer la publicité|anzeige|werbung|publicidad|pubblicità|reklame|annons|mainos|embed|"
+        r"link zum .{1,30}inhalt|externer inhalt|external content)\W*$",
+        r"^.{0,80}\b(e-?mail|contact)\s*:?\s*[\w.+-]+@[\w-]+(\.[\w-]+)+\.?$",
         r"^.{0,150}\b(all rights reserved|copyrighted property|written permission|alle rechte vorbehalten|"
         r"tous droits réservés|todos los derechos reservados|materiał chroniony prawem)\b.{0,100}$",
     )

@@ -24,7 +24,7 @@ from cleaners.base import Cleaned, Page, pop_credits
 from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
 from scraper.article import has_words, word_count
-from scraper.metadata import guess_date, shown_date, shown_day
+from scraper.metadata import guess_date, is_date_line, shown_date, shown_day
 from scraper.text import clean_text, paragraphs
 
 NAME, VERSION = "generic", "2"
@@ -92,6 +92,9 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
             continue
         if drop_text(para):
             result.removed.append(("drop_text", para))
+            continue
+        if is_date_line(para):
+            result.removed.append(("date line", para))
             continue
         kept.append(para)
     pop_credits(kept, result)

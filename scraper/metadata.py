@@ -531,6 +531,27 @@ def _dates_in(text: str) -> list[date]:
     return days
 
 
+_TIME = re.compile(r"(?<!\d)\d{1,2}[:.h]\d\d(?::\d\d)?(?!\d)")
+# Words a date line has beside the date: what it dates, prepositions, time zones, week days.
+_DATE_LINE_WORDS = frozenset(
+    "published updated posted modified last on at am pm um uhr stand veröffentlicht aktualisiert zuletzt "
+    "publicado actualizado el a las de publié le mis à jour pubblicato aggiornato il alle ore publicerad "
+    "uppdaterad kl den jst gmt utc cet cest est edt pst bst ist sast "
+    "monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag freitag "
+    "samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves "
+    "viernes sábado domingo lunedì martedì mercoledì giovedì venerdì sabato domenica".split()
+)
+
+
+def is_date_line(text: str) -> bool:
+    """A short line that only dates the article ('Stand: 22.04.2024, 06:00 Uhr', '30. Januar 2024',
+    '17:41 JST, October 13, 2024'): page furniture, not article text."""
+    if len(text) > _DATE_LINE_CHARS or not _dates_in(text):
+        return False
+    rest = _TIME.sub(" ", _WORDED_DATE.sub(" ", _NUMERIC_DATE.sub(" ", text)))
+    return all(word.casefold() in _DATE_LINE_WORDS for word in re.findall(r"[^\W\d_]+", rest))
+
+
 def shown_date(root: LexborNode) -> str | None:
     """The day of the article's date line: the first of its date elements that writes a day, else
     its first short text that does, when that writes only one. Much faster than htmldate."""

@@ -256,3 +256,27 @@ def test_a_page_with_more_text_than_any_article_is_read_without_trafilatura(
     page = f"<html><head><title>Harbour plan</title></head><body><h1>Harbour plan</h1>{story}</body></html>"
     article = extract(page, "https://gazette.example/news/harbour-plan")
     assert article.is_article and f"{LEAD} ({count - 1})" in article.body
+
+
+def test_date_lines_credits_and_prompts_around_the_story_are_not_body() -> None:
+    furniture = [
+        "Stand: 22.04.2024, 06:00 Uhr",
+        "17:41 JST, October 13, 2024",
+        "Lesedauer: 4 Minuten",
+        "Foto: Berliner Feuerwehr",
+        "Fehler gefunden? Jetzt melden.",
+        "Would you like to comment on this article?",
+        "Log in or create an account to continue",
+        "Do you have a story to tell? Email: news@gazette.example",
+        "Passer la publicité",
+    ]
+    story = [LEAD, "The vote on 12 May 2024 was the council's first since the election.", *PARAS]
+    paragraphs = "".join(f"<p>{text}</p>" for text in [*furniture[:4], *story, *furniture[4:]])
+    head = "<title>Harbour plan</title><meta property='og:type' content='article'>"
+    page = (
+        f"<html><head>{head}</head><body><article><h1>Harbour plan</h1>{paragraphs}</article></body></html>"
+    )
+    url = "https://gazette.example/news/harbour-plan"
+    article, (_, cleaned) = extract(page, url), explain(page, url)
+    assert article.body.split("\n\n") == story
+    assert ("date line", "Stand: 22.04.2024, 06:00 Uhr") in cleaned.removed
