@@ -98,6 +98,11 @@ CREDIT_TEXT: tuple[re.Pattern[str], ...] = tuple(
         r"^\((?P<credit>this story has not been edited by .{5,200}?)\.?\)\.?$",
         r"^[-—–(]*\s*(?P<credit>(reuters|afp|ap|dpa|ians|pti|ani|xinhua|bloomberg|associated press))"
         r"\s*[)]?\.?$",
+        r"^[-—–]*\s*(?P<credit>.{3,150}?\bcontributed( reporting)? to this (report|story|article))\.?$",
+        r"^[-—–(]*\s*(?P<credit>(with )?(additional )?reporting by .{2,150}?)\.?\)?\.?$",
+        r"^\(?(?P<credit>(quelle|source|fuente|fonte)\s*:\s*.{2,60}?)\)?\.?$",
+        r"^(?P<credit>(dieser (artikel|beitrag) ist zuerst|this (article|story) (was )?(first|originally) "
+        r"(published|appeared)|first published|originally published|republished)\b.{0,150}?)\.?$",
     )
 )
 

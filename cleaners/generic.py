@@ -47,6 +47,12 @@ GENERIC_DROP = (
 )
 
 _LIST_MARKER = re.compile(r"^[-*•]\s+")
+# A byline above the story, as a paragraph of its own: "Von Karim Natour", "By Ana Ruiz and Tom Lee".
+# Case matters: names are capitalised, "By the river" is text.
+_BYLINE = re.compile(
+    r"^(?:[Bb]y|BY|[Vv]on|VON|[Pp]ar|[Pp]or|[Aa]v|[Dd]oor|[Rr]edaktion|[Tt]ext)\s*:?\s+"
+    r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+|\s*,\s*|\s*&\s*|\s+(?:and|und|et|y|og|och|e|en)\s+)?){1,6}$"
+)
 _MIN_WORDS = 25
 _MIN_WORDS_SAID_ARTICLE = 10  # a short post is still an article when its metadata says so
 _MIN_OWN_WORDS = 50  # words outside links: below this, a page of mostly links is a menu
@@ -89,6 +95,9 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
             continue
         if len(kept) < 3 and para.casefold() in headlines:
             result.removed.append(("headline", para))
+            continue
+        if len(kept) < 3 and _BYLINE.match(para):
+            result.removed.append(("byline", para))
             continue
         if drop_text(para):
             result.removed.append(("drop_text", para))

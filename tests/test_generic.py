@@ -280,3 +280,16 @@ def test_date_lines_credits_and_prompts_around_the_story_are_not_body() -> None:
     article, (_, cleaned) = extract(page, url), explain(page, url)
     assert article.body.split("\n\n") == story
     assert ("date line", "Stand: 22.04.2024, 06:00 Uhr") in cleaned.removed
+
+
+def test_a_byline_paragraph_is_not_body_and_a_closing_credit_goes_to_credit() -> None:
+    story = [LEAD, "By the river, the old fish market becomes a public hall with room for stalls.", *PARAS]
+    closing = "—Associated Press writer Tom Lee in Lisbon contributed to this report."
+    paragraphs = "".join(f"<p>{text}</p>" for text in ["Von Ana Ruiz und Tom Lee", *story, closing])
+    head = "<title>Harbour plan</title><meta property='og:type' content='article'>"
+    page = (
+        f"<html><head>{head}</head><body><article><h1>Harbour plan</h1>{paragraphs}</article></body></html>"
+    )
+    article = extract(page, "https://gazette.example/news/harbour-plan")
+    assert article.body.split("\n\n") == story
+    assert article.credit == "Associated Press writer Tom Lee in Lisbon contributed to this report"
