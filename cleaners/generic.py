@@ -78,6 +78,7 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
     result = Cleaned(paragraphs=[], is_article=False, cleaner=NAME, version=VERSION)
     root = prune(page, GENERIC_DROP, template, result.removed)
     headlines = _headlines(page, root)
+    teasers = _teaser_links(page, root)
     main = main_article(page, root)
     if len(root.text(deep=True)) > _TRAFILATURA_MAX_CHARS:
         text = "\n".join(paragraphs(root if main is None else main))
@@ -98,6 +99,9 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
             continue
         if len(kept) < 3 and _BYLINE.match(para):
             result.removed.append(("byline", para))
+            continue
+        if para in teasers:
+            result.removed.append(("teaser link", para))
             continue
         if drop_text(para):
             result.removed.append(("drop_text", para))
@@ -132,6 +136,21 @@ def _trafilatura(html: str, url: str | None, fast: bool = False) -> str:
         )
         or ""
     )
+
+
+def _teaser_links(page: Page, root: LexborNode) -> set[str]:
+    """Texts of links to other pages of the site that read like a headline: set as a paragraph of its
+    own in a story, such a link is another story's teaser ("Read also" without the words). Links
+    within the page (a table of contents) and to other sites (sources) are not teasers."""
+    host = urlsplit(page.url or page.meta.canonical_url or "").hostname
+    texts = set()
+    for link in root.css("a[href]"):
+        href = link.attributes.get("href") or ""
+        if href.startswith("#") or urlsplit(href).hostname not in (None, host):
+            continue
+        if len(text := clean_text(link.text(deep=True))) in HEADLINE_CHARS:
+            texts.add(text)
+    return texts
 
 
 def _headlines(page: Page, root: LexborNode) -> set[str]:

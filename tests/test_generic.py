@@ -293,3 +293,21 @@ def test_a_byline_paragraph_is_not_body_and_a_closing_credit_goes_to_credit() ->
     article = extract(page, "https://gazette.example/news/harbour-plan")
     assert article.body.split("\n\n") == story
     assert article.credit == "Associated Press writer Tom Lee in Lisbon contributed to this report"
+
+
+def test_a_paragraph_that_is_a_link_to_another_story_is_a_teaser() -> None:
+    teaser = "<p><a href='/news/ferries'>Harbour traffic doubles as the ferries return to the quay</a></p>"
+    heading = "What the harbour plan costs the residents of the old town"
+    contents = f"<ul><li><a href='#costs'>{heading}</a></li></ul>"
+    source = (
+        "<p><a href='https://stats.example.org/r'>The statistics office's report on harbour traffic</a></p>"
+    )
+    story = f"<p>{LEAD}</p>{teaser}<p>{PARAS[0]}</p>{source}<h2 id='costs'>{heading}</h2><p>{PARAS[1]}</p>"
+    head = "<title>Harbour plan</title><meta property='og:type' content='article'>"
+    article = f"<article><h1>Harbour plan</h1>{contents}{story}</article>"
+    body = extract(
+        f"<html><head>{head}</head><body>{article}</body></html>", "https://gazette.example/news/p"
+    ).body
+    assert "ferries return" not in body
+    for kept in (LEAD, heading, PARAS[1], "The statistics office's report"):
+        assert kept in body
