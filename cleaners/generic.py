@@ -78,7 +78,6 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
     result = Cleaned(paragraphs=[], is_article=False, cleaner=NAME, version=VERSION)
     root = prune(page, GENERIC_DROP, template, result.removed)
     headlines = _headlines(page, root)
-    teasers = _teaser_links(page, root)
     main = main_article(page, root)
     if len(root.text(deep=True)) > _TRAFILATURA_MAX_CHARS:
         text = "\n".join(paragraphs(root if main is None else main))
@@ -89,11 +88,10 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
         text = _trafilatura(page.tree.html or "", page.url)
     if not has_words(text, _MIN_WORDS):  # pruned too much, or markup trafilatura reads only whole
         text = _trafilatura(page.html, page.url)
+    paras = [para for line in text.splitlines() if (para := _LIST_MARKER.sub("", " ".join(line.split())))]
+    teasers = _teaser_links(page, root, {para for para in paras if len(para) in HEADLINE_CHARS})
     kept: list[str] = []
-    for line in text.splitlines():
-        para = _LIST_MARKER.sub("", " ".join(line.split()))
-        if not para:
-            continue
+    for para in paras:
         if len(kept) < 3 and para.casefold() in headlines:
             result.removed.append(("headline", para))
             continue
@@ -138,19 +136,20 @@ def _trafilatura(html: str, url: str | None, fast: bool = False) -> str:
     )
 
 
-def _teaser_links(page: Page, root: LexborNode) -> set[str]:
-    """Texts of links to other pages of the site that read like a headline: set as a paragraph of its
-    own in a story, such a link is another story's teaser ("Read also" without the words). Links
-    within the page (a table of contents) and to other sites (sources) are not teasers."""
+def _teaser_links(page: Page, root: LexborNode, candidates: set[str]) -> set[str]:
+    """The `candidates` that are the whole text of a link to another page of the site: set as a
+    paragraph of its own in a story, such a link is another story's teaser ("Read also" without the
+    words). Links within the page (a table of contents) and to other sites (sources) are not teasers."""
+    if not candidates:
+        return set()
     host = urlsplit(page.url or page.meta.canonical_url or "").hostname
-    texts = set()
+    found = set()
     for link in root.css("a[href]"):
-        href = link.attributes.get("href") or ""
-        if href.startswith("#") or urlsplit(href).hostname not in (None, host):
-            continue
-        if len(text := clean_text(link.text(deep=True))) in HEADLINE_CHARS:
-            texts.add(text)
-    return texts
+        if (text := clean_text(link.text(deep=True))) in candidates:
+            href = link.attributes.get("href") or ""
+            if not href.startswith("#") and urlsplit(href).hostname in (None, host):
+                found.add(text)
+    return found
 
 
 def _headlines(page: Page, root: LexborNode) -> set[str]:
