@@ -14,6 +14,8 @@ article whose markup states no date gets the one its date line shows, else one f
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -88,6 +90,8 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
         text = _trafilatura(page.tree.html or "", page.url)
     if not has_words(text, _MIN_WORDS):  # pruned too much, or markup trafilatura reads only whole
         text = _trafilatura(page.html, page.url)
+    if not has_words(text, _MIN_WORDS) and has_words(story := _scripted_story(page), _MIN_WORDS):
+        text = story  # a page that a script renders: the story is in its data
     paras = [para for line in text.splitlines() if (para := _LIST_MARKER.sub("", " ".join(line.split())))]
     teasers = _teaser_links(page, root, {para for para in paras if len(para) in HEADLINE_CHARS})
     kept: list[str] = []
@@ -134,6 +138,27 @@ def _trafilatura(html: str, url: str | None, fast: bool = False) -> str:
         )
         or ""
     )
+
+
+# Where pages that render in the browser keep the story: an HTML string in their state data
+# (`__NEXT_DATA__`, `window.__INITIAL_STATE__`, ...), under a key naming content.
+_SCRIPTED_HTML = re.compile(
+    r'"(?:content_?html|body_?html|article_?html|articlebody|html|body|content|text)"\s*:\s*'
+    r'"((?:[^"\\]|\\.){200,})"',
+    re.I,
+)
+
+
+def _scripted_story(page: Page) -> str:
+    """The text of the longest HTML string with paragraphs in the page's script data: for pages whose
+    markup holds no story until a script renders it (trafilatura itself reads a JSON-LD articleBody)."""
+    best = ""
+    for match in _SCRIPTED_HTML.finditer(page.html):
+        with contextlib.suppress(ValueError):
+            value = json.loads(f'"{match.group(1)}"')
+            if "<p" in value and len(value) > len(best):
+                best = value
+    return _trafilatura(f"<html><body>{best}</body></html>", page.url, fast=True) if best else ""
 
 
 def _teaser_links(page: Page, root: LexborNode, candidates: set[str]) -> set[str]:

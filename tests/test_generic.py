@@ -4,6 +4,8 @@ for an article."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from cleaners import generic
@@ -311,3 +313,16 @@ def test_a_paragraph_that_is_a_link_to_another_story_is_a_teaser() -> None:
     assert "ferries return" not in body
     for kept in (LEAD, heading, PARAS[1], "The statistics office's report"):
         assert kept in body
+
+
+def test_a_story_that_a_script_renders_is_read_from_the_page_data() -> None:
+    """The markup holds a shell; the story is an HTML string in the page's state data (`__NEXT_DATA__`)."""
+    story = [LEAD, *PARAS, QUOTE]
+    state = {
+        "props": {"article": {"title": "Harbour plan", "contentHtml": "".join(f"<p>{p}</p>" for p in story)}}
+    }
+    script = f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(state)}</script>'
+    head = "<title>Harbour plan</title><meta property='og:type' content='article'>"
+    shell = "<div id='root'><h1>Harbour plan</h1><p>Loading…</p></div>"
+    page = f"<html><head>{head}</head><body>{shell}{script}</body></html>"
+    assert extract(page, "https://gazette.example/news/harbour-plan").body.split("\n\n") == story
