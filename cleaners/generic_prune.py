@@ -125,8 +125,15 @@ def _appended_articles(page: Page, root: LexborNode) -> list[LexborNode]:
 
 
 def main_article(page: Page, root: LexborNode) -> LexborNode | None:
-    """The `<article>` element holding the page's headline, if any."""
-    return next((a for a in root.css("article") if _holds_headline(a, page.meta.title)), None)
+    """The `<article>` element holding the page's headline, else the page's only `<article>` when it
+    holds most of the page's paragraph text (the headline set above it)."""
+    articles = root.css("article")
+    found = next((a for a in articles if _holds_headline(a, page.meta.title)), None)
+    if found is None and len(articles) == 1:
+        sole = articles[0]
+        if _paragraph_chars(sole) >= _paragraph_chars(root) * _MAIN_PARAGRAPHS > 0:
+            found = sole
+    return found
 
 
 def _holds_headline(node: LexborNode, title: str | None) -> bool:
