@@ -78,11 +78,12 @@ def prune(
 def _not_main(node: LexborNode, text: int, paragraphs: int) -> bool:
     """Whether a block is not the article: it holds no headline, a small share of the page's `text`
     and less than half of the text of its `paragraphs` (both in characters)."""
-    return (
-        node.css_first(_MAIN_MARKERS) is None
-        and len(node.text(deep=True)) < text * _MAIN_SHARE
-        and _paragraph_chars(node) < paragraphs * _MAIN_PARAGRAPHS
-    )
+    if node.css_first(_MAIN_MARKERS) is not None:
+        return False
+    size = len(node.text(deep=True))
+    # With less text than half the paragraphs' text, a block cannot hold half of it: no need to count.
+    half = paragraphs * _MAIN_PARAGRAPHS
+    return size < text * _MAIN_SHARE and (size < half or _paragraph_chars(node) < half)
 
 
 def _paragraph_chars(node: LexborNode) -> int:
