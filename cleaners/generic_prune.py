@@ -126,15 +126,15 @@ def _appended_articles(page: Page, root: LexborNode) -> list[LexborNode]:
 
 
 def main_article(page: Page, root: LexborNode) -> LexborNode | None:
-    """The `<article>` element holding the page's headline, else the page's only `<article>` when it
-    holds most of the page's paragraph text (the headline set above it)."""
+    """The `<article>` element holding the page's headline, else the page's only `<article>` (or, on
+    a page without one, its only `<main>`) when it holds most of the page's paragraph text."""
     articles = root.css("article")
     found = next((a for a in articles if _holds_headline(a, page.meta.title)), None)
-    if found is None and len(articles) == 1:
-        sole = articles[0]
-        if _paragraph_chars(sole) >= _paragraph_chars(root) * _MAIN_PARAGRAPHS > 0:
-            found = sole
-    return found
+    if found is not None:
+        return found
+    sole = articles if len(articles) == 1 else [] if articles else root.css("main")
+    holds_most = len(sole) == 1 and _paragraph_chars(sole[0]) >= _paragraph_chars(root) * _MAIN_PARAGRAPHS > 0
+    return sole[0] if holds_most else None
 
 
 def _holds_headline(node: LexborNode, title: str | None) -> bool:
