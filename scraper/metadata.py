@@ -351,20 +351,18 @@ def _visible_headline(tree: LexborHTMLParser, titles: list[str], names: list[str
     that is not the site's own name; without the kicker, section or dek set in the heading."""
     folded = [t.casefold() for t in titles]
     own_names = {_alnum(name) for name in names}
-    for selector in ("h1", "h2"):
-        texts = (_headline_text(node) for node in tree.css(selector)[:5])
-        found = [
-            text
-            for text in texts
-            if len(text) >= 10 and _alnum(text) not in own_names and any(text.casefold() in t for t in folded)
-        ]
+
+    def usable(text: str) -> bool:  # long enough for a headline, and not the site's own name
+        return len(text) >= 10 and _alnum(text) not in own_names
+
+    h1s = tree.css("h1")
+    h1_texts = [_headline_text(node) for node in h1s[:5]]
+    for texts in (h1_texts, (_headline_text(node) for node in tree.css("h2")[:5])):
+        found = [text for text in texts if usable(text) and any(text.casefold() in t for t in folded)]
         if found:
             return max(found, key=len)
     # A page's only h1 is its headline even where the title tags word it otherwise (SEO titles).
-    lone = tree.css("h1")
-    if len(lone) == 1 and len(text := _headline_text(lone[0])) >= 10 and _alnum(text) not in own_names:
-        return text
-    return None
+    return h1_texts[0] if len(h1s) == 1 and usable(h1_texts[0]) else None
 
 
 # What sites set in a headline beside the headline itself: a kicker (overline, roofline, Dachzeile), a
