@@ -25,6 +25,7 @@ from selectolax.lexbor import LexborNode
 
 from cleaners.base import Cleaned, Page, pop_credits
 from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
+from cleaners.generic_lead import standfirst
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
 from scraper.article import has_words, word_count
 from scraper.metadata import guess_date, is_date_line, shown_date, shown_day
@@ -114,6 +115,8 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
             continue
         kept.append(para)
     pop_credits(kept, result)
+    if kept and (lead := standfirst(page, root, kept)):
+        kept[:0] = lead  # trafilatura reads the story's text, not the summary shown above it
     result.paragraphs = kept
     result.dateline = dateline_of(kept[0]) if kept else None
     result.is_article = is_article(page, kept, root)

@@ -326,3 +326,47 @@ def test_a_story_that_a_script_renders_is_read_from_the_page_data() -> None:
     shell = "<div id='root'><h1>Harbour plan</h1><p>Loading…</p></div>"
     page = f"<html><head>{head}</head><body>{shell}{script}</body></html>"
     assert extract(page, "https://gazette.example/news/harbour-plan").body.split("\n\n") == story
+
+
+DEK = "The harbour plan passed after four hours, and the old fish market will become a public hall."
+
+
+def header_page(dek_attrs: str, description: str = "", more: str = "") -> str:
+    """A story whose summary sits in the page header, apart from the text (where trafilatura skips it)."""
+    text = "".join(f"<p>{para} {para}</p>" for para in [LEAD, *PARAS, QUOTE])
+    return f"""<!doctype html><html lang="en"><head><title>Council approves harbour plan</title>
+<meta property="og:type" content="article"><meta name="description" content="{description}"></head>
+<body><main><div class="article-header"><div class="container"><span class="kicker">City</span>
+<h1>Council approves harbour plan</h1>{more}<div {dek_attrs}>{DEK}</div>
+<div class="meta">By Ana Ruiz, 4 March 2025</div></div></div>
+<div class="article-body"><div class="content">{text}</div></div></main></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("attrs", "description"),
+    [
+        ('class="meta-block"', DEK),  # said by the description
+        ('class="meta-block"', DEK[:70] + "…"),  # a description cut short
+        ('class="article__standfirst"', ""),  # named by its class
+        ('class="c-dek"', "Another summary, written for search engines, longer than forty characters."),
+    ],
+)
+def test_standfirst_above_the_text_is_the_first_paragraph(attrs: str, description: str) -> None:
+    article = extract(header_page(attrs, description), "https://gazette.example/news/harbour-plan")
+    assert article.body.startswith(DEK + "\n\n" + LEAD)
+    assert article.body.count(DEK) == 1
+
+
+def test_standfirst_is_not_a_caption_or_a_teaser() -> None:
+    caption = (
+        '<figure class="lead-media"><img src="/a.jpg">'
+        "<figcaption>The quay at dawn, seen from the ferry terminal.</figcaption></figure>"
+    )
+    teaser = (
+        '<div class="teaser-text">How the ferry timetable changes this spring <a href="/f">more</a></div>'
+    )
+    body = extract(
+        header_page('class="meta-block"', "", caption + teaser), "https://gazette.example/news/h"
+    ).body
+    assert "quay at dawn" not in body and "ferry timetable" not in body
+    assert DEK not in body  # neither said by the description nor named as a standfirst
