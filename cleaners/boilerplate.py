@@ -53,11 +53,14 @@ DROP_TEXT: tuple[re.Pattern[str], ...] = tuple(
         r"^(also read|read also|see also|more on this( story)?|lea (también|más|además)|lee también|"
         r"leia (também|mais)|leggi anche|(à )?lire aussi|voir aussi|lesen sie (auch|mehr)|auch interessant|"
         r"mehr zum thema|das könnte sie auch interessieren|schon gelesen|czytaj (też|także|więcej)|"
-        r"zobacz (też|także)|läs även|læs også|les også|lees ook|ook interessant)\b\W{0,3}.{0,160}$",
+        r"zobacz (też|także)|läs även|læs også|les også|lees ook|ook interessant|(le|te) puede interesar|"
+        r"(contenido|noticias|artículos) relacionad[oa]s|"
+        r"(das|dieses) thema könnte (dich|sie) auch interessieren)\b\W{0,3}.{0,160}$",
         r"^(subscribe|abonnieren sie|abonnez-vous|suscríbete|iscriviti|zapraszamy (też )?do subskrypcji)\b"
         r".{0,150}$",
         r"^(to (continue|keep) reading|pour (lire la suite|accéder)|(jetzt )?weiterlesen)\b.{0,200}$",
-        r"^(lea|leia|lee|lire|leggi|lees|czytaj|read)\s*:\s*.{0,160}$",
+        r"^(lea|leia|lee|lire|leggi|lees|czytaj|read|read more|auch lesen|mira|mire|vea también|ver también|"
+        r"puedes ver|(le|te) puede interesar)\s*:\s*.{0,160}$",
         r"^(learn more|mehr erfahren|en savoir plus|más información|saiba mais|scopri di più|"
         r"dowiedz się więcej|lees meer|läs mer|les mer)\W*$",
         r"^(©|copyright\b|\(c\) ).{0,200}$",
@@ -66,15 +69,21 @@ DROP_TEXT: tuple[re.Pattern[str], ...] = tuple(
         r"^((reading|read) time|lesedauer|lesezeit|temps de lecture|tiempo de lectura|tempo di lettura)\W*"
         r"\d+\s*min\w*\.?$",
         r"^\d+\s*(min\w*\.?)\s*(read|lesezeit|lesedauer|de lecture|de lectura|di lettura|läsning)\W*$",
-        r"^(photo|photos|foto|fotos|bild|bilder|image|images|picture|credit|crédit|фото)s?( \[m\])?\s*:"
-        r"\s*.{1,80}$",
+        r"^(photo|photos|foto|fotos|bild|bilder|image|images|picture|credit|crédit|фото|titelbild|beitragsbild|"
+        r"bildnachweis|bildquelle|image credit|photo credit)s?( \[m\])?\s*:\s*.{0,80}$",
         r"^(fehler gefunden|einen fehler gefunden|found an error|spotted an error|report an error)\b.{0,40}$",
         r"^(kommentar abgeben|leave a comment|add a comment|post a comment|join the conversation|"
         r"would you like to comment\b.*|please read our comment policy\b.*|du musst dich .{0,30}"
         r"(einloggen|anmelden).*)\W*$",
         r"^(log ?in|sign ?in|sign ?up|create an account|jetzt anmelden|jetzt registrieren)\b.{0,80}$",
-        r"^(folgst du|folgen sie|follow)\b.{0,60}\b(whatsapp|instagram|facebook|telegram|tiktok|"
-        r"google news|twitter)\b.{0,20}$",
+        r"^(folgst du|folgen sie|follow|s[ií]guenos|suivez[- ]nous|seguici)\b.{0,80}\b(whatsapp|instagram|"
+        r"facebook|telegram|tiktok|google news|twitter|youtube|linkedin)\b.{0,80}$",
+        r"^.{0,80}\b(canal|channel|kanal)\b.{0,20}\b(telegram|whatsapp)\b.{0,100}$",
+        r"^.{0,80}\bdownload (the|our) .{0,40}\bapps?\b.{0,100}$",
+        r"^never miss\b.{0,80}\b(sign(ing)? up|subscrib\w*|newsletters?)\b.{0,100}$",
+        r"^(zum |jetzt (zum )?)?newsletter( abonnieren| anmelden| bestellen)?\W*$",
+        r"^((view|show|load|hide) (all )?comments?|(keine|no) (kommentare|comments))\W*$",
+        r"^(inhaltsverzeichnis|table of contents|índice|sommaire)\W*$",
         r"^(most read|meistgelesen|más leídas|les plus lus)\b.{0,40}$",
         r"^(mehr (themen|zum thema|artikel|nachrichten|news)|more (stories|news|from))\b.{0,40}:?$",
         r"^more on\b.{0,40}:$",
@@ -112,12 +121,13 @@ DATELINE = re.compile(
 )
 
 
-# All of them as one pattern: one search a paragraph instead of one per pattern.
+# All of them as one pattern: one match a paragraph instead of one search per pattern (each is
+# anchored at the start, and a search would try every position of the paragraph).
 _ANY_DROP_TEXT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in DROP_TEXT), _FLAGS)
 
 
 def drop_text(paragraph: str, extra: tuple[re.Pattern[str], ...] = ()) -> bool:
-    return bool(_ANY_DROP_TEXT.search(paragraph)) or any(p.search(paragraph) for p in extra)
+    return bool(_ANY_DROP_TEXT.match(paragraph)) or any(p.search(paragraph) for p in extra)
 
 
 def credit_of(paragraph: str, extra: tuple[re.Pattern[str], ...] = ()) -> str | None:
