@@ -271,6 +271,14 @@ def test_date_lines_credits_and_prompts_around_the_story_are_not_body() -> None:
         "Log in or create an account to continue",
         "Do you have a story to tell? Email: news@gazette.example",
         "Passer la publicité",
+        "Read more: The ferry timetable for the summer",
+        "LE PUEDE INTERESAR: El nuevo muelle abre en mayo",
+        "Follow The Gazette on Twitter and Instagram @gazette and on Facebook @thegazette",
+        "For the latest stories and breaking news updates download the Gazette apps for iPhone and Android.",
+        "¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular.",
+        "Zum Newsletter anmelden",
+        "View Comments",
+        "Titelbild:",
     ]
     story = [LEAD, "The vote on 12 May 2024 was the council's first since the election.", *PARAS]
     paragraphs = "".join(f"<p>{text}</p>" for text in [*furniture[:4], *story, *furniture[4:]])
