@@ -20,6 +20,9 @@ _NAME = re.compile(
     r"teaser-?text|subtitle|sub-?headline)(?:$|[-_])",
     re.I,
 )
+# The same words for a CSS pre-selection (with the h1, to keep document order), checked by `_NAME` after.
+_WORDS = "lead lede intro standfirst excerpt preamble dek summary abstract teaser subtitle headline"
+_NAMED = "h1, " + ", ".join(f"[class*={word} i]" for word in _WORDS.split())
 _MEDIA = "img, figure, picture, video, figcaption"  # a block showing media is a picture and its caption
 _HEADING_LEVELS = 4  # how far above the h1 the header block holding the standfirst may start
 
@@ -76,7 +79,7 @@ def _named(root: LexborNode, text: str) -> list[str]:
     for _ in range(_HEADING_LEVELS):
         header = header.parent or header
     below = False
-    for node in header.traverse():
+    for node in header.css(_NAMED):
         if node.mem_id == heading.mem_id:
             below = True
             continue
