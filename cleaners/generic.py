@@ -87,9 +87,9 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
         text = "\n".join(paragraphs(root if main is None else main))
     elif main is not None and has_words(main.text(deep=True, separator=" "), _MAIN_ARTICLE_WORDS):
         # Only the article is left: trafilatura's slow second opinion (other algorithms) adds nothing.
-        text = _trafilatura(f"<html><body>{main.html}</body></html>", page.url, fast=True)
-    else:
-        text = _trafilatura(page.tree.html or "", page.url)
+        text = _trafilatura(_document(main), page.url, fast=True)
+    else:  # the pruned body alone: the head's scripts and styles are half the bytes of most pages
+        text = _trafilatura(_document(root), page.url)
     if not has_words(text, _MIN_WORDS):  # pruned too much, or markup trafilatura reads only whole
         text = _trafilatura(page.html, page.url)
     if not has_words(text, _MIN_WORDS) and has_words(story := _scripted_story(page), _MIN_WORDS):
@@ -127,8 +127,13 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
     return result
 
 
+def _document(node: LexborNode) -> str:
+    """A node as a whole document: trafilatura reads a lone <body> fragment as nothing."""
+    return f"<html>{node.html}</html>" if node.tag == "body" else f"<html><body>{node.html}</body></html>"
+
+
 def _trafilatura(html: str, url: str | None, fast: bool = False) -> str:
-    """The text of a whole document (trafilatura reads a lone <body> fragment as nothing)."""
+    """The text of a whole document."""
     return (
         trafilatura.extract(
             html,
