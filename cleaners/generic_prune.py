@@ -17,12 +17,12 @@ _INVISIBLE = frozenset("script style noscript template svg iframe head".split())
 # Words that name a boilerplate block in class or id values ("c-related-articles", "most_read",
 # "newsletter-signup", "author-bio"), matched as whole parts between separators.
 _BOILERPLATE_NAME = re.compile(
-    r"(?:^|[-_])(?:related|recommend(?:ed|ations?)?|more-?(?:stories|articles|news)|read-?(?:more|also|next)|"
+    r"(?:^|[\s_-])(?:related|recommend(?:ed|ations?)?|more-?(?:stories|articles|news)|read-?(?:more|also|next)|"
     r"most-?(?:read|popular|viewed|shared)|trending|popular|newsletters?|subscribe|subscription|signup|"
     r"promo|share|sharing|social|socials|follow-?us|author-?(?:bio|info|box)|bio|comments|disqus|"
     r"comment-?(?:list|form|section|area|respond)|cookies?|consent|gdpr|advert(?:isement)?|ads?|adslot|"
     r"ad-?container|sponsored|outbrain|taboola|breadcrumbs?|tags|tag-?list|pagination|"
-    r"next-?(?:post|article|story)|prev(?:ious)?-?(?:post|article)|toolbar|skip-?link)(?:$|[-_])",
+    r"next-?(?:post|article|story)|prev(?:ious)?-?(?:post|article)|toolbar|skip-?link)(?:$|[\s_-])",
     re.I,
 )
 # Names that describe a state or a variant of a block ("has-ads", "no-share", "Section--ads") or the
@@ -105,8 +105,11 @@ def _link_list(node: LexborNode) -> bool:
 
 def _boilerplate_name(node: LexborNode) -> str | None:
     attrs = node.attributes
-    for value in [*(attrs.get("class") or "").split(), attrs.get("id") or ""]:
-        if value and _BOILERPLATE_NAME.search(value) and not _NOT_BOILERPLATE_NAME.search(value):
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    if not _BOILERPLATE_NAME.search(names):  # most blocks: one search for all their names
+        return None
+    for value in names.split():
+        if _BOILERPLATE_NAME.search(value) and not _NOT_BOILERPLATE_NAME.search(value):
             return value
     return None
 
