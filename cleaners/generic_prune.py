@@ -46,7 +46,12 @@ def prune(
     tree = page.tree
     root = tree.body or tree.root
     assert root is not None
-    code = [(node, f"selector {tag}") for tag in _INVISIBLE & set(selectors) for node in root.css(tag)]
+    code = [
+        (node, f"selector {tag}")
+        for tag in _INVISIBLE & set(selectors)
+        for node in root.css(tag)
+        if not (tag == "noscript" and _holds_story(node, root))
+    ]
     _drop_all(code, removed)
     # A block holding the headline or much of the page's text is the article, whatever its markup
     # says: some pages hide the story with CSS until a script shows it, wrap the whole page in a
@@ -84,6 +89,15 @@ def _not_main(node: LexborNode, text: int, paragraphs: int) -> bool:
     # With less text than half the paragraphs' text, a block cannot hold half of it: no need to count.
     half = paragraphs * _MAIN_PARAGRAPHS
     return size < text * _MAIN_SHARE and (size < half or _paragraph_chars(node) < half)
+
+
+def _holds_story(noscript: LexborNode, root: LexborNode) -> bool:
+    """Whether a <noscript> holds most of the page's paragraph text: a page whose script renders the
+    story (from a template) shows it there to readers without scripts."""
+    return (
+        noscript.css_first("p") is not None
+        and _paragraph_chars(noscript) >= _paragraph_chars(root) * _MAIN_PARAGRAPHS > 0
+    )
 
 
 def _paragraph_chars(node: LexborNode) -> int:

@@ -378,3 +378,17 @@ def test_standfirst_is_not_a_caption_or_a_teaser() -> None:
     ).body
     assert "quay at dawn" not in body and "ferry timetable" not in body
     assert DEK not in body  # neither said by the description nor named as a standfirst
+
+
+def test_a_story_shown_only_without_scripts_is_read_from_noscript() -> None:
+    """Blogger-style pages render the post from a script template and show it in <noscript> too."""
+    story = "".join(f"<p>{para}</p>" for para in [LEAD, *PARAS, QUOTE])
+    labels = "".join(f'<li><a href="/search/label/{n}">label {n}</a></li>' for n in range(30))
+    page = f"""<html><head><title>Harbour plan</title></head><body>
+<div class="header-desc">The latest news and insights from the city council on the harbour</div>
+<div class="post"><h2 class="title">Harbour plan</h2><div class="post-body">
+<script type="text/template">{story}</script><noscript>{story}</noscript></div></div>
+<div class="sidebar"><h2>Labels</h2><ul>{labels}</ul><noscript><p>Please enable JavaScript.</p></noscript>
+</div></body></html>"""
+    article = extract(page, "https://gazette.example/2025/03/harbour-plan.html")
+    assert article.body.split("\n\n") == [LEAD, *PARAS, QUOTE]
