@@ -146,8 +146,9 @@ def normalise_date(value: str | None) -> str | None:
 # Byline prefixes ("By", "Von", "Posted by", "Alle Artikel von") and link arrows around a name.
 _BY = re.compile(
     r"^\s*((all (posts|articles)|posted|written|published|view all posts|show all articles|"
-    r"(alle )?(artikel|beiträge)|zeige alle beiträge|veröffentlicht|geschrieben)\s+(by|von|of)|"
-    r"by|von|vom|par|por|di|door|av|af|de|author|autor|auteur)\b\W*|\s*[→»›]\s*$",
+    r"(alle )?(artikel|beiträge)|zeige alle beiträge|veröffentlicht|geschrieben|erstellt|eingestellt|"
+    r"alles|rezept)\s+(by|von|of)|by|von|vom|par|por|di|door|av|af|de|author|autor|auteur|text|interview)\b\W*|"
+    r"\s*[→»›]\s*$",
     re.I,
 )
 
@@ -178,10 +179,16 @@ _BYLINE = (
 _NOT_A_NAME = re.compile(r"\d|https?:|www\.|@|\.(?:com|net|org|de|at|ch|fr|it|es|uk)\b", re.I)
 
 
+# Labels that author markup holds where there is no name (comment forms, empty templates).
+_NO_NAME = frozenset({"name", "name erforderlich", "name (erforderlich)", "no author", "admin", "anonymous"})
+
+
 def _looks_like_name(text: str, site_name: str | None) -> bool:
-    """A person's (or agency's) name, not a domain, a date line, a sentence or the site itself."""
+    """A person's (or agency's) name, not a domain, a date line, a sentence, a label or the site itself."""
     words = text.split()
     if not 1 <= len(words) <= 7 or len(text) > 70 or _NOT_A_NAME.search(text):
+        return False
+    if text.casefold().strip(" *:") in _NO_NAME:
         return False
     return not site_name or text.casefold() != site_name.casefold()
 
@@ -190,7 +197,7 @@ def _byline(tree: LexborHTMLParser, site_name: str | None) -> list[str]:
     """Names from the first byline in the markup: the first matching node and its siblings (one per
     author), not the author lines of teasers further down the page."""
     for selector in _BYLINE:
-        nodes = tree.css(selector)
+        nodes = [node for node in tree.css(selector) if not _in_comments(node)]
         if not nodes:
             continue
         parent = nodes[0].parent
@@ -200,6 +207,26 @@ def _byline(tree: LexborHTMLParser, site_name: str | None) -> list[str]:
         if names:
             return names
     return []
+
+
+# Names of a comment section's blocks (not of states such as "comments-open" on <body>).
+_COMMENTS = re.compile(
+    r"^((recent-?)?comments?|comment-?(list|area|section|respond|form|body|content)|commentlist|respond|"
+    r"widget_recent_comments)$",
+    re.I,
+)
+
+
+def _in_comments(node: LexborNode) -> bool:
+    """Whether a node sits in the comments or a form: the names there are readers'."""
+    parent = node.parent
+    while parent is not None:
+        attrs = parent.attributes
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split()
+        if parent.tag == "form" or any(_COMMENTS.match(name) for name in names):
+            return True
+        parent = parent.parent
+    return False
 
 
 def _language(value: str | None) -> str | None:

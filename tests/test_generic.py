@@ -194,6 +194,27 @@ def test_author_from_byline_markup_without_its_prefix() -> None:
     assert extract(_page_with(head, body), "https://gazette.com/a/1").authors == ["Jane Doe"]
 
 
+@pytest.mark.parametrize("byline", ["Erstellt von Jane Doe", "Interview: Jane Doe", "Alles von Jane Doe"])
+def test_author_prefixes_in_other_words(byline: str) -> None:
+    body = f"<div class='post-meta'><span class='byline'>{byline}</span></div>"
+    assert extract(_page_with("<title>Harbour plan</title>", body), "https://gazette.com/a/1").authors == [
+        "Jane Doe"
+    ]
+
+
+def test_comment_authors_and_form_labels_are_not_the_author() -> None:
+    comments = (
+        "<div id='comments'><ol class='commentlist'><li><span class='comment-author'>wuff</span> says</li>"
+        "</ol><form id='commentform'><p class='comment-form-author'><label>Name *</label></p></form></div>"
+    )
+    page = _page_with("<title>Harbour plan</title>", comments)
+    assert extract(page, "https://gazette.com/a/1").authors == []
+    byline = "<p class='author'>Jane Doe</p>"
+    assert extract(
+        _page_with("<title>Harbour plan</title>", byline + comments), "https://gazette.com/a/1"
+    ).authors == ["Jane Doe"]
+
+
 def test_date_is_the_publishers_day_from_the_url_when_utc_moved_it() -> None:
     published = "<meta property='article:published_time' content='2020-02-25T02:25:54+00:00'>"
     head = f"<title>Harbour plan</title>{published}"

@@ -9,7 +9,7 @@ from scraper import extract
 from scraper.pipeline import learn, parse
 from scraper.templates import TemplateStore, block_hash
 
-PROMO = "Download the Valley Times app and never miss a story from the valley again."
+PROMO = "The Valley Times is read by forty thousand families from the lake to the pass every day."
 TOPICS = ["the bridge", "the school", "the orchard", "the market", "the choir"]
 
 
