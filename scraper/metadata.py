@@ -604,8 +604,9 @@ def guess_date(html: str, url: str | None) -> str | None:
     return find_date(html, url=url, original_date=True, extensive_search=False, deferred_url_extractor=True)
 
 
-_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|\-–—·•»:]\s+(?P<name>[^|\-–—·•»]{1,40})$")
-_PREFIX = re.compile(r"^(?P<name>[^|\-–—·•»:]{1,40}?)\s+[|\-–—·•»:]\s+(?P<title>.+)$")
+# A site's name holds no separator, but may hold a hyphen within a word ("Battery-News.de").
+_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[|\-–—·•»:]\s+(?P<name>(?:[^|\-–—·•»]|(?<=\w)-(?=\w)){1,40})$")
+_PREFIX = re.compile(r"^(?P<name>(?:[^|\-–—·•»:]|(?<=\w)-(?=\w)){1,40}?)\s+[|\-–—·•»:]\s+(?P<title>.+)$")
 
 
 def strip_site_suffix(title: str, site_name: str | None) -> str:

@@ -161,6 +161,15 @@ def test_title_is_the_visible_headline_without_site_name_or_kicker() -> None:
     )
 
 
+def test_title_without_a_site_name_that_has_a_hyphen_in_a_word() -> None:
+    ld = '{"@type": "NewsArticle", "headline": "Council approves harbour plan - Harbour-News.de"}'
+    site = "<meta property='og:site_name' content='Harbour-News.de'>"
+    head = f"<script type='application/ld+json'>{ld}</script>{site}"
+    assert (
+        extract(_page_with(head, ""), "https://harbour-news.de/a/1").title == "Council approves harbour plan"
+    )
+
+
 def test_title_leaves_out_the_kicker_set_in_the_headline() -> None:
     head = "<title>Harbour: Council approves harbour plan | Gazette</title>"
     h1 = (
