@@ -7,8 +7,9 @@ with the blocks a learned site template marks as repeated and the other stories 
 article. trafilatura then reads only what is left: the `<article>` holding the headline when there is
 one, else the pruned page (the whole page again if pruning left too little, and the HTML in the page's
 script data when the markup holds no story). Its paragraphs are filtered by wording (prompts in many
-languages, the headline itself), date lines, bylines and teaser links go, credits are moved out, and
-the page is judged: a front, listing, home, menu or error page is not an article. An article's UTC
+languages, the headline itself), date lines, bylines and teaser links go, credits are moved out, the
+standfirst shown above the text is put back in front of it (`cleaners.generic_lead`), and the page is
+judged: a front, listing, home, menu or error page is not an article. An article's UTC
 timestamp gives way to the neighbouring day its date line shows (the publisher's local day); an
 article whose markup states no date gets the one its date line shows, else one from its text and URL
 (htmldate), the slowest step, so it comes last."""
@@ -31,7 +32,7 @@ from scraper.article import has_words, word_count
 from scraper.metadata import guess_date, is_date_line, shown_date, shown_day
 from scraper.text import clean_text, paragraphs
 
-NAME, VERSION = "generic", "3"  # 3: kickers, date lines, bylines, teasers, scripted stories
+NAME, VERSION = "generic", "4"  # 4: standfirst, <noscript> stories, more prompt wordings
 
 # Beyond the shared list: page chrome that is safe to remove when we do not know the site's markup.
 GENERIC_DROP = (
