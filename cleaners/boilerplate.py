@@ -76,10 +76,11 @@ DROP_TEXT: tuple[re.Pattern[str], ...] = tuple(
         r"would you like to comment\b.*|please read our comment policy\b.*|du musst dich .{0,30}"
         r"(einloggen|anmelden).*)\W*$",
         r"^(log ?in|sign ?in|sign ?up|create an account|jetzt anmelden|jetzt registrieren)\b.{0,80}$",
-        r"^(folgst du|folgen sie|follow|s[ií]guenos|suivez[- ]nous|seguici)\b.{0,80}\b(whatsapp|instagram|"
-        r"facebook|telegram|tiktok|google news|twitter|youtube|linkedin)\b.{0,80}$",
-        r"^.{0,80}\b(canal|channel|kanal)\b.{0,20}\b(telegram|whatsapp)\b.{0,100}$",
-        r"^.{0,80}\bdownload (the|our) .{0,40}\bapps?\b.{0,100}$",
+        r"^(folgst du|folgen sie|follow|s[ií]guenos|suivez[- ]nous|seguici)\b.{0,60}\b(on|auf|en|sur|su|in)"
+        r"\s+(whatsapp|instagram|facebook|telegram|tiktok|google news|twitter|youtube|linkedin)\b.{0,160}$",
+        r"^.{0,60}\b(join|únete|tenemos|abonniere|our|nuestro|unserem?)\b.{0,40}\b(canal|channel|kanal)\b.{0,20}"
+        r"\b(telegram|whatsapp)\b.{0,100}$",
+        r"^(for the latest .{0,80})?download (the|our) .{0,40}\bapps?\b.{0,100}$",
         r"^never miss\b.{0,80}\b(sign(ing)? up|subscrib\w*|newsletters?)\b.{0,100}$",
         r"^(zum |jetzt (zum )?)?newsletter( abonnieren| anmelden| bestellen)?\W*$",
         r"^((view|show|load|hide) (all )?comments?|(keine|no) (kommentare|comments))\W*$",

@@ -310,7 +310,13 @@ def test_date_lines_credits_and_prompts_around_the_story_are_not_body() -> None:
         "View Comments",
         "Titelbild:",
     ]
-    story = [LEAD, "The vote on 12 May 2024 was the council's first since the election.", *PARAS]
+    story = [
+        LEAD,
+        "The vote on 12 May 2024 was the council's first since the election.",
+        "Follow the money, and you end up at the ferry company, whose shares rose on Facebook rumours.",
+        "The channel on Telegram that leaked the plan was shut down by its owner on Monday.",
+        *PARAS,
+    ]
     paragraphs = "".join(f"<p>{text}</p>" for text in [*furniture[:4], *story, *furniture[4:]])
     head = "<title>Harbour plan</title><meta property='og:type' content='article'>"
     page = (
