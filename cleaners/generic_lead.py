@@ -46,14 +46,20 @@ def _paragraphs(block: LexborNode) -> list[str]:
 
 
 def _described(page: Page, root: LexborNode, text: str) -> list[str]:
-    """The block whose text is the page's description (give or take a dateline before it)."""
+    """The block below the headline whose text is the page's description (give or take a dateline)."""
     desc = clean_text(page.meta.description or "")
     short = desc.rstrip(".… ")  # a description cut short ends in an ellipsis
     squashed = _squash(short)
     if len(short) not in _CHARS or squashed in text or squashed[:40] not in _squash(root.text(deep=True)):
         return []
-    head = short[:20]
+    head, headings = short[:20], root.css("h1")
+    # A summary sits below the headline, a site's tagline above it (a lone h1 is the headline).
+    headline = headings[0].mem_id if len(headings) == 1 else None
+    below = headline is None
     for node in root.traverse(include_text=True):
+        if not below:
+            below = node.mem_id == headline
+            continue
         if node.tag != "-text" or not (part := clean_text(node.text_content or "")):
             continue
         if head not in part and not short.startswith(part):
@@ -62,7 +68,7 @@ def _described(page: Page, root: LexborNode, text: str) -> list[str]:
         block = node.parent
         while block is not None and block.mem_id != root.mem_id:
             whole = block.text(deep=True)
-            if len(whole) > len(desc) * 1.5 + 20:
+            if len(whole) > len(desc) * 1.5 + 20 or block.tag == "h1" or block.css_first("h1") is not None:
                 break
             if squashed in _squash(whole):
                 return _paragraphs(block)

@@ -428,3 +428,16 @@ def test_a_story_shown_only_without_scripts_is_read_from_noscript() -> None:
 </div></body></html>"""
     article = extract(page, "https://gazette.example/2025/03/harbour-plan.html")
     assert article.body.split("\n\n") == [LEAD, *PARAS, QUOTE]
+
+
+def test_a_tagline_above_the_headline_or_the_headline_itself_is_not_a_standfirst() -> None:
+    tagline = "The latest news and insights from the city council on the harbour and the quay"
+    page = header_page('class="meta-block"', tagline).replace(
+        "<main>", f'<main><div class="site-header"><div class="header-desc">{tagline}</div></div>'
+    )
+    assert tagline not in extract(page, "https://gazette.example/news/harbour-plan").body
+    headline = "Council approves harbour plan after four hours of debate"
+    page = header_page('class="meta-block"', headline).replace(
+        "Council approves harbour plan</h1>", f"{headline}</h1>"
+    )
+    assert not extract(page, "https://gazette.example/news/harbour-plan").body.startswith(headline)
