@@ -84,7 +84,8 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
     root = prune(page, GENERIC_DROP, template, result.removed)
     headlines = _headlines(page, root)
     main = main_article(page, root)
-    if len(root.text(deep=True)) > _TRAFILATURA_MAX_CHARS:
+    shown = root.text(deep=True)
+    if len(shown) > _TRAFILATURA_MAX_CHARS:
         text = "\n".join(paragraphs(root if main is None else main))
     elif main is not None and has_words(main.text(deep=True, separator=" "), _MAIN_ARTICLE_WORDS):
         # Only the article is left: trafilatura's slow second opinion (other algorithms) adds nothing.
@@ -116,7 +117,7 @@ def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
             continue
         kept.append(para)
     pop_credits(kept, result)
-    if kept and (lead := standfirst(page, root, kept)):
+    if kept and (lead := standfirst(page, root, shown, kept)):
         kept[:0] = lead  # trafilatura reads the story's text, not the summary shown above it
     result.paragraphs = kept
     result.dateline = dateline_of(kept[0]) if kept else None

@@ -27,12 +27,12 @@ _MEDIA = "img, figure, picture, video, figcaption"  # a block showing media is a
 _HEADING_LEVELS = 4  # how far above the h1 the header block holding the standfirst may start
 
 
-def standfirst(page: Page, root: LexborNode, kept: list[str]) -> list[str]:
-    """The paragraphs of the standfirst shown on the pruned page `root` that are not yet among the
-    `kept` paragraphs: the block saying the meta description, else the block named as one below the
-    headline. Empty when there is none."""
+def standfirst(page: Page, root: LexborNode, shown: str, kept: list[str]) -> list[str]:
+    """The paragraphs of the standfirst shown on the pruned page `root` (whose text is `shown`) that
+    are not yet among the `kept` paragraphs: the block saying the meta description, else the block
+    named as one below the headline. Empty when there is none."""
     text = _squash(" ".join(kept))
-    return _described(page, root, text) or _named(root, text)
+    return _described(page, root, shown, text) or _named(root, text)
 
 
 def _squash(text: str) -> str:
@@ -45,12 +45,12 @@ def _paragraphs(block: LexborNode) -> list[str]:
     return paras if len(paras) > 1 else [clean_text(block.text(deep=True))]
 
 
-def _described(page: Page, root: LexborNode, text: str) -> list[str]:
+def _described(page: Page, root: LexborNode, shown: str, text: str) -> list[str]:
     """The block below the headline whose text is the page's description (give or take a dateline)."""
     desc = clean_text(page.meta.description or "")
     short = desc.rstrip(".… ")  # a description cut short ends in an ellipsis
     squashed = _squash(short)
-    if len(short) not in _CHARS or squashed in text or squashed[:40] not in _squash(root.text(deep=True)):
+    if len(short) not in _CHARS or squashed in text or squashed[:40] not in _squash(shown):
         return []
     head, headings = short[:20], root.css("h1")
     # A summary sits below the headline, a site's tagline above it (a lone h1 is the headline).
@@ -77,7 +77,8 @@ def _described(page: Page, root: LexborNode, text: str) -> list[str]:
 
 
 def _named(root: LexborNode, text: str) -> list[str]:
-    """The first block below the h1, within the header around it, whose class names a standfirst."""
+    """The first block below the (first) h1, within the header around it, whose class names a
+    standfirst."""
     heading = root.css_first("h1")
     if heading is None:
         return []

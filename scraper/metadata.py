@@ -197,11 +197,13 @@ def _byline(tree: LexborHTMLParser, site_name: str | None) -> list[str]:
     """Names from the first byline in the markup: the first matching node and its siblings (one per
     author), not the author lines of teasers further down the page."""
     for selector in _BYLINE:
-        nodes = [node for node in tree.css(selector) if not _in_comments(node)]
-        if not nodes:
+        nodes = tree.css(selector)
+        start = next((i for i, node in enumerate(nodes) if not _in_comments(node)), None)
+        if start is None:
             continue
+        nodes = nodes[start : start + 5]
         parent = nodes[0].parent
-        siblings = [n for n in nodes[:5] if parent is None or (n.parent and n.parent.mem_id == parent.mem_id)]
+        siblings = [n for n in nodes if parent is None or (n.parent and n.parent.mem_id == parent.mem_id)]
         names = [_BY.sub("", clean_text(node.text(deep=True, separator=" "))) for node in siblings]
         names = [name for name in names if _looks_like_name(name, site_name)]
         if names:
