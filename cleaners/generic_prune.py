@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborNode
 
 from cleaners.base import Page
 from scraper.templates import block_hash, blocks
-from scraper.text import clean_text
+from scraper.text import class_and_id, clean_text
 
 # Code and media: removed first, and their text is not shown in an explanation.
 _INVISIBLE = frozenset("script style noscript template svg iframe head".split())
@@ -118,8 +118,7 @@ def _link_list(node: LexborNode) -> bool:
 
 
 def _boilerplate_name(node: LexborNode) -> str | None:
-    attrs = node.attributes
-    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    names = class_and_id(node)
     if not _BOILERPLATE_NAME.search(names):  # most blocks: one search for all their names
         return None
     for value in names.split():

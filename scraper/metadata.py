@@ -18,7 +18,7 @@ import orjson
 from htmldate import find_date
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.text import clean_text
+from scraper.text import class_and_id, clean_text
 
 ARTICLE_TYPES = frozenset(
     "Article NewsArticle ReportageNewsArticle AnalysisNewsArticle OpinionNewsArticle "
@@ -213,19 +213,17 @@ def _byline(tree: LexborHTMLParser, site_name: str | None) -> list[str]:
 
 # Names of a comment section's blocks (not of states such as "comments-open" on <body>).
 _COMMENTS = re.compile(
-    r"^((recent-?)?comments?|comment-?(list|area|section|respond|form|body|content)|commentlist|respond|"
+    r"^((recent-?)?comments?|comment-?(list|area|section|respond|form|body|content)|comment(list|form)|respond|"
     r"widget_recent_comments)$",
     re.I,
 )
 
 
 def _in_comments(node: LexborNode) -> bool:
-    """Whether a node sits in the comments or a form: the names there are readers'."""
+    """Whether a node sits in the comments or their form: the names there are readers'."""
     parent = node.parent
     while parent is not None:
-        attrs = parent.attributes
-        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split()
-        if parent.tag == "form" or any(_COMMENTS.match(name) for name in names):
+        if any(_COMMENTS.match(name) for name in class_and_id(parent).split()):
             return True
         parent = parent.parent
     return False

@@ -23,6 +23,12 @@ def clean_text(text: str) -> str:
     return " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
 
 
+def class_and_id(node: LexborNode) -> str:
+    """A node's class names and id, space-separated: what markup calls a block."""
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+
+
 def walk(root: LexborNode) -> Iterator[tuple[LexborNode, bool]]:
     """Depth-first (node, entering) events without recursion: real pages nest 100,000 levels deep."""
     node: LexborNode | None = root

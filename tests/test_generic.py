@@ -222,6 +222,11 @@ def test_comment_authors_and_form_labels_are_not_the_author() -> None:
     assert extract(
         _page_with("<title>Harbour plan</title>", byline + comments), "https://gazette.com/a/1"
     ).authors == ["Jane Doe"]
+    # A page wrapped whole in a <form> (ASP.NET) still has its byline.
+    wrapped = f"<form id='aspnetForm' method='post'>{byline}{comments}</form>"
+    assert extract(_page_with("<title>Harbour plan</title>", wrapped), "https://gazette.com/a/1").authors == [
+        "Jane Doe"
+    ]
 
 
 def test_date_is_the_publishers_day_from_the_url_when_utc_moved_it() -> None:
