@@ -46,11 +46,12 @@ def prune(
     tree = page.tree
     root = tree.body or tree.root
     assert root is not None
+    story = _noscript_story(root)
     code = [
         (node, f"selector {tag}")
         for tag in _INVISIBLE & set(selectors)
         for node in root.css(tag)
-        if not (tag == "noscript" and _holds_story(node, root))
+        if node.mem_id != story
     ]
     _drop_all(code, removed)
     # A block holding the headline or much of the page's text is the article, whatever its markup
@@ -91,13 +92,14 @@ def _not_main(node: LexborNode, text: int, paragraphs: int) -> bool:
     return size < text * _MAIN_SHARE and (size < half or _paragraph_chars(node) < half)
 
 
-def _holds_story(noscript: LexborNode, root: LexborNode) -> bool:
-    """Whether a <noscript> holds most of the page's paragraph text: a page whose script renders the
-    story (from a template) shows it there to readers without scripts."""
-    return (
-        noscript.css_first("p") is not None
-        and _paragraph_chars(noscript) >= _paragraph_chars(root) * _MAIN_PARAGRAPHS > 0
-    )
+def _noscript_story(root: LexborNode) -> int | None:
+    """The `<noscript>` (its mem_id) holding most of the page's paragraph text, if one does: a page whose
+    script renders the story (from a template) shows it there to readers without scripts."""
+    candidates = [node for node in root.css("noscript") if node.css_first("p") is not None]
+    if not candidates:  # nearly every page: no need to count the page's paragraphs
+        return None
+    half = _paragraph_chars(root) * _MAIN_PARAGRAPHS
+    return next((node.mem_id for node in candidates if _paragraph_chars(node) >= half > 0), None)
 
 
 def _paragraph_chars(node: LexborNode) -> int:
