@@ -19,6 +19,7 @@ class Kind(Enum):
     URLSET = "sitemap"  # entries are pages (Google News sitemaps too)
     FEED = "feed"  # RSS or Atom; entries are pages
     HTML = "page"  # a start page: its links are read with `links`
+    UNKNOWN_XML = "unknown XML"  # an XML document (it says so) that is none of the above
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,16 +32,31 @@ class Entry:
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, recover=True, huge_tree=True
 )
-_XML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:[\w-]+:)?(\w+)", re.S)
+# The first element, after what may come before it: the XML declaration, processing instructions
+# (`<?xml-stylesheet ...?>` in WordPress, Yoast and FeedBurner sitemaps), comments and a DOCTYPE (RSS
+# 0.91, XHTML), with or without an internal subset.
+_PROLOG_ITEM = rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>"
+_XML_START = re.compile(rb"^\s*(?:(?:" + _PROLOG_ITEM + rb")\s*)*<(?:[\w-]+:)?(\w+)", re.S | re.I)
 _ROOTS = {"sitemapindex": Kind.SITEMAP_INDEX, "urlset": Kind.URLSET, "rss": Kind.FEED, "feed": Kind.FEED}
 _RDF = "RDF"  # RSS 1.0
 
 
+_SNIFF_BYTES = 8192  # a long stylesheet instruction or comment header fits
+
+
 def sniff(body: bytes) -> Kind:
-    """What a fetched start URL is, from its first element (content types lie too often)."""
-    match = _XML_START.match(body[:2048].lstrip(b"\xef\xbb\xbf"))
+    """What a fetched start URL is, from its first element (content types lie too often). A document
+    that declares itself XML (`<?xml`) with a root that is none of ours is `UNKNOWN_XML`, not a page:
+    read as a page it would give no links, and the crawl would miss its articles without a word."""
+    head = body[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf")
+    match = _XML_START.match(head)
     root = match.group(1).decode() if match else ""
-    return Kind.FEED if root == _RDF else _ROOTS.get(root, Kind.HTML)
+    if root == _RDF:
+        return Kind.FEED
+    if root in _ROOTS:
+        return _ROOTS[root]
+    is_xml = head.lstrip().startswith(b"<?xml") and root.lower() != "html"
+    return Kind.UNKNOWN_XML if is_xml else Kind.HTML
 
 
 def _local(tag: object) -> str:
