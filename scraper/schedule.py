@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from redis.exceptions import RedisError
 
@@ -27,20 +26,6 @@ logger = logging.getLogger(__name__)
 
 RUN_FIELD = "{run}"  # in an output name: the run's start time, e.g. articles-20261122T031500Z.jsonl
 PART = ".part"  # suffix of an output file while its run writes it
-
-
-# Exit statuses of a crawl, for cron and systemd (2 is a usage error, as for every command).
-OK, PARTIAL, FAILED, LOCKED = 0, 1, 3, 75  # 75: EX_TEMPFAIL, "try again later"
-
-
-def exit_status(summary: dict[str, Any]) -> int:
-    """OK: the crawl finished without errors (also when there was nothing to do). PARTIAL: it finished,
-    but some pages failed (the summary's errors say which kinds). FAILED: it stopped early, or every
-    request failed."""
-    finished = summary["finish_reason"] in ("finished", "closespider_itemcount")
-    if not finished or (summary["errors"] and not summary["pages_fetched"]):
-        return FAILED
-    return PARTIAL if summary["errors"] else OK
 
 
 class LockError(Exception):

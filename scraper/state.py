@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from scraper.errors import WriteError
+
 
 @dataclass(frozen=True, slots=True)
 class Pending:
@@ -52,8 +54,9 @@ class CrawlState(Protocol):
         output: str | None,
         offset: int,
         length: int,
-    ) -> None:
-        """Record the article as emitted; pending until `end_emit` when it goes to an `output` file."""
+    ) -> bool:
+        """Record the article as emitted; pending until `end_emit` when it goes to an `output` file.
+        False if the same content was recorded first by another worker sharing the state: not emitted."""
         ...
 
     def end_emit(self, key: str) -> None: ...
@@ -97,10 +100,14 @@ CREATE TABLE IF NOT EXISTS articles (
 """
 
 
+_SQLITE_IOERR, _SQLITE_FULL = 10, 13  # primary result codes (extended codes keep them in the low byte)
+
+
 class SQLiteState:
     """The state in one SQLite file (WAL mode: each commit is one small append, no fsync per page)."""
 
     def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -108,13 +115,21 @@ class SQLiteState:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN")
+        """A write; a full disk or an I/O error raises `WriteError` naming the file."""
         try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+            self.db.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF not in (_SQLITE_IOERR, _SQLITE_FULL):
+                raise
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise WriteError(self.path, str(error)) from error
 
     def should_fetch(self, url: str, lastmod: str | None) -> bool:
         row = self.db.execute("SELECT lastmod FROM pages WHERE url = ?", (url,)).fetchone()
@@ -142,13 +157,14 @@ class SQLiteState:
         output: str | None,
         offset: int,
         length: int,
-    ) -> None:
+    ) -> bool:
         with self._transaction():
             self._mark(urls, lastmod)
             self.db.execute(
                 "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (key, content_hash, "\n".join(urls), now(), output, offset if output else None, length),
             )
+        return True  # one process writes this state (the run lock sees to it)
 
     def end_emit(self, key: str) -> None:
         with self._transaction():

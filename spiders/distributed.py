@@ -31,7 +31,8 @@ from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
 import scraper.state_redis  # noqa: F401  (registers the redis:// crawl-state backend)
-from scraper.schedule import FAILED, lock_key
+from scraper.schedule import lock_key
+from scraper.status import FAILED
 from scraper.state_redis import CONNECTION, PREFIX, connect, state_uri
 
 logger = logging.getLogger(__name__)

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 import orjson
 from scrapy.exporters import BaseItemExporter
 
+from scraper.errors import WriteError
 from scraper.state import CrawlState
 
 
@@ -40,9 +41,13 @@ class Appender:
         return 0 if self.path is None else os.lseek(self.fd, 0, os.SEEK_CUR)
 
     def write(self, line: bytes) -> None:
+        """Raises `WriteError` (disk full, ...): a partial line may be left, which `recover` cuts."""
         view = memoryview(line)
-        while view:
-            view = view[os.write(self.fd, view) :]
+        try:
+            while view:
+                view = view[os.write(self.fd, view) :]
+        except OSError as error:
+            raise WriteError(self.path or "standard output", error.strerror or str(error)) from error
 
     def close(self) -> None:
         if self.path is not None:

@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
@@ -23,6 +24,7 @@ from scraper.metadata import normalise_date
 from scraper.state import CrawlState, is_newer, open_state
 from spiders import discovery
 from spiders.site import Site
+from spiders.summary import ARTICLE, DISCOVERY, ROLE, count_error, kind_of, role_of
 
 # Spider arguments that name start URLs; all are the same to the spider, which reads each URL's kind
 # from its content. Several URLs go in one argument, separated by spaces.
@@ -46,13 +48,43 @@ def find_site(name: str) -> Site | None:
     return sites.get(name) or next((s for s in sites.values() if host in s.domains), None)
 
 
+TOO_LARGE = "too_large"  # over DOWNLOAD_MAXSIZE / SITEMAP_MAXSIZE, compressed or not
+_SIZE_LIMIT = re.compile(r"max ?size", re.I)  # in Scrapy's messages for both
+
+
 def error_kind(failure: Failure) -> str:
     """A short name for why a request failed, for the crawl summary."""
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
-    if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+    message = str(failure.value)
+    if failure.check(IgnoreRequest) and "robots.txt" in message:
         return "robots_txt"
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(failure.value).__name__).lower()
+    # Scrapy cancels a download over the size limit, and ignores a response that inflates past it.
+    if _SIZE_LIMIT.search(message):
+        return TOO_LARGE
+    return kind_of(failure.value)
+
+
+# What is surely not an HTML page: by Content-Type, or by the first bytes of common binary formats.
+_NOT_HTML_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
+_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"OggS", b"ID3", b"wOF")
+
+
+def is_html(response: Response) -> bool:
+    """False for PDFs, images, media and archives, which sitemaps list too: they are skipped, not
+    failed. A missing or generic Content-Type leaves it to the body's first bytes."""
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+    body = response.body
+    binary = body.startswith(_MAGIC) or body[4:8] == b"ftyp" or body[8:12] == b"WEBP"
+    return not (content_type.startswith(_NOT_HTML_TYPES) or binary)
+
+
+class PageItem(dict[str, Any]):
+    """A fetched page on its way to the item pipeline. Scrapy logs an item when a pipeline fails or drops
+    it: the page's URL, not its body (megabytes, once per failed page)."""
+
+    def __repr__(self) -> str:
+        return f"<page {self.get('url')}>"
 
 
 class NewsSpider(scrapy.Spider):
@@ -114,7 +146,7 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_start,
             errback=self.failed,
             cb_kwargs={"site": site},
-            meta={"download_maxsize": self.sitemap_maxsize},
+            meta={"download_maxsize": self.sitemap_maxsize, ROLE: DISCOVERY},
             **kwargs,
         )
 
@@ -122,10 +154,17 @@ class NewsSpider(scrapy.Spider):
         """A start URL or a child sitemap: read its entries, or its links if it is an HTML page."""
         body = response.body
         if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served without Content-Encoding
-            body = gunzip(body, max_size=self.sitemap_maxsize)
+            try:
+                body = gunzip(body, max_size=self.sitemap_maxsize)
+            except _DecompressionMaxSizeExceeded as error:
+                self._discovery_failed(response, TOO_LARGE, str(error))
+                return
         kind = discovery.sniff(body)
         if kind is discovery.Kind.HTML:
             yield from self.parse_listing(response, site)
+            return
+        if kind is discovery.Kind.UNKNOWN_XML:
+            self._discovery_failed(response, "unknown_xml", "XML that is no sitemap or feed")
             return
         for entry in discovery.entries(body, response.url):
             if kind is discovery.Kind.SITEMAP_INDEX:
@@ -137,7 +176,10 @@ class NewsSpider(scrapy.Spider):
     def parse_listing(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
         for link in discovery.links(response.body, response.url):
             if site.is_listing(link):
-                yield scrapy.Request(link, self.parse_listing, errback=self.failed, cb_kwargs={"site": site})
+                meta = {ROLE: DISCOVERY}
+                yield scrapy.Request(
+                    link, self.parse_listing, errback=self.failed, cb_kwargs={"site": site}, meta=meta
+                )
             elif site.is_article(link):
                 yield from self._candidate(link, None, site)
 
@@ -150,21 +192,35 @@ class NewsSpider(scrapy.Spider):
             self._count("skipped_seen")
         else:
             yield scrapy.Request(
-                url, self.parse_article, errback=self.failed, cb_kwargs={"lastmod": lastmod, "site": site}
+                url,
+                self.parse_article,
+                errback=self.failed,
+                cb_kwargs={"lastmod": lastmod, "site": site},
+                meta={ROLE: ARTICLE},
             )
 
     def parse_article(self, response: Response, lastmod: str | None, site: Site) -> Iterator[Any]:
-        """Hand the page to the item pipeline; a page that is also a listing has its links read."""
-        redirected = response.meta.get("redirect_urls", [])
-        yield {
-            "url": response.url,
-            "urls": list(dict.fromkeys([*redirected, response.url])),
-            "body": response.body,
-            "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
-            "lastmod": lastmod,
-        }
+        """Hand the page to the item pipeline; a page that is also a listing has its links read. A PDF or
+        picture listed as an article is recorded as fetched and skipped."""
+        urls = list(dict.fromkeys([*response.meta.get("redirect_urls", []), response.url]))
+        if not is_html(response):
+            self.crawl_state.mark_fetched(urls, lastmod)
+            self._count("skipped_non_html")
+            return
+        yield PageItem(
+            url=response.url,
+            urls=urls,
+            body=response.body,
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            lastmod=lastmod,
+        )
         if site.is_listing(response.url):
             yield from self.parse_listing(response, site)
 
     def failed(self, failure: Failure) -> None:
-        self._count(f"errors/{error_kind(failure)}")
+        """A request failed for good (after its retries)."""
+        count_error(self.crawler, role_of(getattr(failure, "request", None)), error_kind(failure))
+
+    def _discovery_failed(self, response: Response, kind: str, reason: str) -> None:
+        self.logger.error("Cannot read %s: %s", response.url, reason)
+        count_error(self.crawler, DISCOVERY, kind)

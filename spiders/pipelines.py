@@ -5,6 +5,10 @@ the reactor keeps downloading while pages are cleaned. Then the crawl state deci
 pages that are not articles, articles older than `since`, and articles already emitted with the same
 content (by canonical URL) are dropped; the rest are recorded and, with `ARTICLES_FILE`, appended to
 that file.
+
+A write that fails (the output's or the state's disk is full) is no page's failure: every later write
+would fail too. The crawl stops with the reason `write_failed`, the error naming the file, and nothing
+of the page in the log; the output keeps its `.part` name and the next run settles it.
 """
 
 from __future__ import annotations
@@ -15,13 +19,16 @@ from typing import Any, Self, cast
 import orjson
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
-from scraper.errors import ExtractError
+from scraper.errors import ExtractError, WriteError
 from scraper.limits import PageTimeout, time_limit
 from scraper.pipeline import extract
 from scraper.state import CrawlState, is_newer
+from scraper.status import WRITE_FAILED_REASON
 from spiders.jsonl import Appender, recover
 from spiders.news import NewsSpider
+from spiders.summary import WRITE_ERROR
 from spiders.workers import WorkerDied, WorkerPool
 
 
@@ -83,17 +90,33 @@ class ArticlePipeline:
             self.out.close()
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return await self._process(item)
+        except WriteError as error:
+            self._stop(error)
+            raise _drop(f"{item['url']}: not recorded ({error})") from error
+
+    def _stop(self, error: WriteError) -> None:
+        """Stop the crawl on the first failed write; the items still in flight fail the same way."""
+        stats = self.crawler.stats
+        assert stats is not None and self.crawler.engine is not None
+        if stats.get_value(WRITE_ERROR) is None:
+            stats.set_value(WRITE_ERROR, f"{error.path}: {error.reason}")
+            self.spider.logger.error("%s: stopping the crawl", error)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=WRITE_FAILED_REASON))
+
+    async def _process(self, item: dict[str, Any]) -> dict[str, Any]:
         assert self.pool is not None
         try:
             article = await self.pool.run(item["body"], item["url"], item["content_type"], self.timeout)
         except PageTimeout as error:
-            self._count("errors/extract_timeout")
+            self._count("errors/article/extract_timeout")
             raise _drop(f"{item['url']}: {error}") from error
         except ExtractError as error:
-            self._count("errors/extract")
+            self._count("errors/article/extract")
             raise _drop(f"{item['url']}: {error}") from error
         except WorkerDied as error:  # e.g. a parser crash on this page
-            self._count("errors/extract_crash")
+            self._count("errors/article/extract_crash")
             raise _drop(f"{item['url']}: {error}") from error
         urls, lastmod = item["urls"], item["lastmod"]
         since = self.spider.since
@@ -112,18 +135,23 @@ class ArticlePipeline:
             raise _drop(f"already emitted: {key}")
         if self.limit and self.emitted >= self.limit:
             raise _drop(f"over the limit of {self.limit}: {key}")  # not recorded: a later crawl gets it
-        self._emit(key, article, urls, lastmod)
+        if not self._emit(key, article, urls, lastmod):
+            self._count("skipped_unchanged")
+            raise _drop(f"emitted by another worker: {key}")
         return article
 
-    def _emit(self, key: str, article: dict[str, Any], urls: list[str], lastmod: str | None) -> None:
-        """Record, write, confirm: no await in between, so concurrent items cannot interleave."""
+    def _emit(self, key: str, article: dict[str, Any], urls: list[str], lastmod: str | None) -> bool:
+        """Record, write, confirm: no await in between, so concurrent items cannot interleave. False if
+        another worker sharing the state recorded this content first (a request done twice)."""
         line = orjson.dumps(article) + b"\n"
         output = self.out.path if self.out else None
         offset = self.out.offset() if self.out else 0
-        self.state.begin_emit(key, article["content_hash"], urls, lastmod, output, offset, len(line))
+        if not self.state.begin_emit(key, article["content_hash"], urls, lastmod, output, offset, len(line)):
+            return False
         if self.out:
             self.out.write(line)
             if output:
                 self.state.end_emit(key)
         self.emitted += 1
         self._count("articles_emitted")
+        return True

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from scraper import extract
+from scraper.status import PARTIAL
 from tests.conftest import ROOT
 from tests.crawl_site import FAST, NewsSite, Served, article_html, read_lines
 
@@ -96,8 +97,10 @@ def test_traps(site: NewsSite, crawl: tuple[list[dict[str, Any]], dict[str, Any]
     assert site.hits[reset] == site.hits[stalled] == 2  # a connection reset, a timeout: both retried
     assert site.hits["/news/old-link"] == site.hits["/news/moved-link"] == 1  # the redirect chain
     assert "/private/leaked-memo" not in site.hits  # disallowed by robots.txt: never requested
-    assert summary["errors"] == {"http_404": 1, "robots_txt": 1}  # the broken link; the disallowed path
+    # The broken link and the disallowed path are article pages; every sitemap and feed was read.
+    assert summary["errors"] == {"discovery": {}, "article": {"http_404": 1, "robots_txt": 1}}
     not_articles = 1 + sum(not s.is_article for s in site.samples)  # /news/topics, a sample section page
     assert summary["not_articles"] == not_articles
     assert summary["skipped_unchanged"] == 1  # the AMP copy: the same canonical URL and content
     assert summary["finish_reason"] == "finished"
+    assert summary["status"] == PARTIAL

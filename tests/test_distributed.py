@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from scraper.schedule import LOCKED
+from scraper.status import LOCKED
 from spiders.distributed import INFLIGHT, QUEUE
 from tests.conftest import ROOT
 from tests.crawl_site import FAST, NewsSite, Served, read_lines

@@ -6,7 +6,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from scraper.schedule import FAILED, LOCKED, OK, PARTIAL
+from scraper.status import FAILED, LOCKED, OK, PARTIAL
 from tests.crawl_site import FAST, NewsSite, Served, crawl_args, scraper_crawl
 from tests.redis_server import free_port
 from tests.test_distributed import emitted, lines, scraper, wait_for

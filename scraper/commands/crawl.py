@@ -20,10 +20,20 @@ emits only new or changed articles. A crawl that was killed resumes when started
 state. Delete the state file to start afresh.
 
 Safe from cron or a systemd timer: a run locks its state, and a second run on the same state exits at
-once. Exit status: 0 success; 1 partial success (some pages failed: see the summary's errors); 2 usage
-error; 3 failure (the crawl stopped early, or nothing could be fetched); 75 another run holds the lock.
-With --redis, workers on any machines share one frontier and one state (see scraper seed); each worker
-name runs once at a time."""
+once. With --redis, workers on any machines share one frontier and one state (see scraper seed); each
+worker name runs once at a time.
+
+The summary on standard error separates discovery errors (a sitemap, feed or section page that could not
+be read: the articles it lists are missing), article errors (one page each) and skips (seen, unchanged,
+older than --since, not articles, not HTML), and ends with the exit status:
+   0  complete (also when there was nothing new)
+   1  complete, but some article pages failed
+   2  usage error
+   3  failed: the crawl stopped early, nothing could be fetched, or Redis lost the crawl's data
+   4  incomplete: articles known to be missing (a sitemap, feed or start page failed for good)
+  74  write failed: the output or the state could not be written (disk full); the message names the
+      file, a {run} output keeps its .part name, and the next run resumes
+  75  another run holds the lock; nothing was done"""
 
 
 def add_target_arguments(parser: argparse.ArgumentParser, nargs: str) -> None:
@@ -83,35 +93,27 @@ def run(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from scraper.schedule import (
-        FAILED,
-        LOCKED,
-        LockError,
-        LockHeld,
-        exit_status,
-        finish_outputs,
-        run_lock,
-        run_output,
-    )
+    from scraper.schedule import LockError, LockHeld, finish_outputs, run_lock, run_output
+    from scraper.status import FAILED, LOCKED, USAGE, WRITE_FAILED
     from spiders.distributed import redis_overrides
     from spiders.news import NewsSpider, find_site, known_sites
     from spiders.summary import format_summary, summarize
 
     if args.since and not normalise_date(args.since):
         print(f"scraper crawl: --since {args.since!r} is not a date", file=sys.stderr)
-        return 2
+        return USAGE
     if not args.targets and not args.redis:
         print(
             "scraper crawl: give a SITE or URL to crawl (or --redis URL to join a shared crawl)",
             file=sys.stderr,
         )
-        return 2
+        return USAGE
     urls = [t for t in args.targets if "://" in t]
     sites = {name: find_site(name) for name in args.targets if "://" not in name}
     if unknown := [name for name, site in sites.items() if site is None]:
         known = ", ".join(sorted(known_sites()))
         print(f"scraper crawl: unknown site {', '.join(unknown)} (known: {known})", file=sys.stderr)
-        return 2
+        return USAGE
 
     settings = Settings()
     settings.setmodule("spiders.settings", priority="project")
@@ -130,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         name, sep, value = pair.partition("=")
         if not sep:
             print(f"scraper crawl: --set {pair!r} is not NAME=VALUE", file=sys.stderr)
-            return 2
+            return USAGE
         overrides[name] = value
     settings.setdict(overrides, priority="cmdline")
 
@@ -148,10 +150,13 @@ def run(args: argparse.Namespace) -> int:
                 since=args.since or "",
             )
             process.start()
-            finish_outputs(args.output)
+            summary = summarize(crawler.stats.get_stats() if crawler.stats else {})
+            if summary["status"] != WRITE_FAILED:  # else the next run settles the output first
+                finish_outputs(args.output)
     except LockError as error:
         print(f"scraper crawl: {error}; not crawling", file=sys.stderr)
         return LOCKED if isinstance(error, LockHeld) else FAILED
-    summary = summarize(crawler.stats.get_stats() if crawler.stats else {})
     print(f"scraper crawl: {format_summary(summary)}", file=sys.stderr)
-    return exit_status(summary)
+    if summary["write_error"]:
+        print(f"scraper crawl: cannot write {summary['write_error']}; stopped", file=sys.stderr)
+    return summary["status"]

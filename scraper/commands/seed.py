@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
 
-    from scraper.schedule import FAILED
+    from scraper.status import FAILED
     from spiders.distributed import QUEUE, SharedQueue, frontier, new_round
     from spiders.news import NewsSpider
 

@@ -1,0 +1,46 @@
+"""Exit statuses of `scraper crawl` and `scraper clean`, named in one place for cron, systemd and tests.
+
+A status says what the output can be trusted for: complete; complete but some pages failed; incomplete,
+with articles known to be missing (a sitemap or feed could not be read, so the articles it lists were
+never seen); failed. The values keep the sysexits conventions where one applies (74 EX_IOERR, 75
+EX_TEMPFAIL) and stay clear of them otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+OK = 0  # complete (also when there was nothing new)
+PARTIAL = 1  # complete, but some article pages failed (the summary names the error kinds)
+USAGE = 2  # bad arguments: nothing was done
+FAILED = 3  # stopped early, nothing could be fetched, or Redis lost the crawl's data
+INCOMPLETE = 4  # finished, but a sitemap, feed or start page failed for good: its articles are missing
+WRITE_FAILED = 74  # EX_IOERR: the output or the state could not be written (disk full); the run stopped
+LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; nothing was done
+
+MEANING = {
+    OK: "complete",
+    PARTIAL: "complete, but some pages failed",
+    USAGE: "usage error",
+    FAILED: "failed",
+    INCOMPLETE: "incomplete: articles known to be missing",
+    WRITE_FAILED: "write failed",
+    LOCKED: "locked by another run",
+}
+
+# Finish reasons of a crawl that ran to its end (all its requests done, or its --limit reached).
+FINISHED = ("finished", "closespider_itemcount")
+WRITE_FAILED_REASON = "write_failed"  # the crawl stopped because a write failed
+
+
+def crawl_status(summary: dict[str, Any]) -> int:
+    """The exit status of a crawl from its summary (`spiders.summary.summarize`)."""
+    reason, errors = summary["finish_reason"], summary["errors"]
+    if reason == WRITE_FAILED_REASON:
+        return WRITE_FAILED
+    failures = errors["discovery"] or errors["article"]
+    if reason not in FINISHED or (failures and not summary["pages_fetched"]):
+        return FAILED
+    if errors["discovery"]:
+        return INCOMPLETE
+    return PARTIAL if errors["article"] else OK
