@@ -15,9 +15,12 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
+from contextlib import suppress
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, Protocol
+
+from scraper.errors import WriteError
 
 SOURCES_SUFFIX = ".sources"
 PART_SUFFIX = ".part"
@@ -37,20 +40,35 @@ class ArticleSink(Protocol):
 
 class LineFile:
     """Lines appended to a file and flushed one by one, so a killed process loses at most the line it
-    was writing."""
+    was writing. A write that fails (disk full) raises `WriteError` naming the file."""
 
     def __init__(self, path: Path, *, append: bool = False) -> None:
         self.path = path
         self._file: BinaryIO = open(path, "ab" if append else "wb")  # noqa: SIM115 (closed by close())
 
+    def _failed(self, error: OSError) -> WriteError:
+        return WriteError(str(self.path), error.strerror or str(error))
+
     def write(self, line: bytes) -> None:
-        self._file.write(line + b"\n")
-        self._file.flush()
+        try:
+            self._file.write(line + b"\n")
+            self._file.flush()
+        except OSError as error:
+            raise self._failed(error) from error
 
     def close(self, *, sync: bool = False) -> None:
-        if sync:
+        if not sync:
+            # After a failed write the buffer still holds part of a line: it cannot reach the disk either,
+            # and a resume cuts a partial last line. Closing releases the file all the same.
+            with suppress(OSError):
+                self._file.close()
+            return
+        try:
+            self._file.flush()
             os.fsync(self._file.fileno())  # the data must reach the disk before the rename does
-        self._file.close()
+            self._file.close()
+        except OSError as error:
+            raise self._failed(error) from error
 
 
 class ArticleStream:

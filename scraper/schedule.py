@@ -9,6 +9,7 @@ must not). Both die with their process: the kernel drops the `flock` at once, th
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import os
 import socket
@@ -113,24 +114,37 @@ def run_lock(state: str) -> Iterator[None]:
             yield
 
 
-def run_output(pattern: str, started: datetime) -> tuple[Path, Path]:
+def state_tag(state: str) -> str:
+    """A short name for a crawl state, in its runs' part files: two crawls with different states that
+    write one `{run}` folder (two cron entries) each settle only their own. A `:memory:` state keeps
+    nothing to settle a killed run's file with: its tag is its process's own."""
+    identity = f":memory:{os.getpid()}" if state == ":memory:" else state
+    if "://" not in state and state != ":memory:":
+        identity = os.path.realpath(state)
+    return hashlib.sha256(identity.encode()).hexdigest()[:8]
+
+
+def run_output(pattern: str, started: datetime, state: str) -> tuple[Path, Path]:
     """(the file a run writes, the name it gets when the run ends) for an output name that may hold
-    `{run}`. Without `{run}` both are the same file, appended to by every run."""
+    `{run}`: `articles-20261122T033000Z.jsonl.<state tag>.part`, then `articles-20261122T033000Z.jsonl`.
+    Without `{run}` both are the same file, appended to by every run."""
     if RUN_FIELD not in pattern:
         return Path(pattern), Path(pattern)
     final = Path(pattern.replace(RUN_FIELD, f"{started:%Y%m%dT%H%M%SZ}"))
-    return final.with_name(final.name + PART), final
+    return final.with_name(f"{final.name}.{state_tag(state)}{PART}"), final
 
 
-def finish_outputs(pattern: str) -> list[Path]:
-    """Give their final names to the part files of `pattern`: this run's, and those of killed runs,
-    whose last lines the crawl's recovery has settled by now. Call it with the run lock held."""
+def finish_outputs(pattern: str, state: str) -> list[Path]:
+    """Give their final names to the part files of `pattern` written with `state`: this run's, and those
+    of its killed runs, whose last lines the crawl's recovery has settled by now. Call it with the run
+    lock held. Part files of other states are theirs to settle."""
     if RUN_FIELD not in pattern:
         return []
     template = Path(pattern)
+    suffix = f".{state_tag(state)}{PART}"
     finished = []
-    for part in sorted(template.parent.glob(template.name.replace(RUN_FIELD, "*") + PART)):
-        final = part.with_name(part.name.removesuffix(PART))
+    for part in sorted(template.parent.glob(template.name.replace(RUN_FIELD, "*") + suffix)):
+        final = part.with_name(part.name.removesuffix(suffix))
         part.rename(final)
         finished.append(final)
     return finished

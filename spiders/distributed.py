@@ -32,8 +32,8 @@ from twisted.python.failure import Failure
 
 import scraper.state_redis  # noqa: F401  (registers the redis:// crawl-state backend)
 from scraper.schedule import lock_key
-from scraper.status import FAILED
 from scraper.state_redis import CONNECTION, PREFIX, connect, state_uri
+from scraper.status import FAILED
 
 logger = logging.getLogger(__name__)
 # scrapy-redis 0.9.1 calls APIs that Scrapy 2.19 deprecates: nothing a user of a crawl can act on.

@@ -31,10 +31,11 @@ import orjson
 
 from cleaners.base import Cleaned
 from scraper import pipeline
-from scraper.errors import ExtractError
+from scraper.errors import ExtractError, WriteError
 from scraper.limits import PAGE_TIMEOUT, time_limit
 from scraper.output import ArticleFile, ArticleSink, ArticleStream, LineFile
 from scraper.sources import STDIN, Item, RawPage, Unreadable, is_dump, read_pages
+from scraper.status import OK, PARTIAL, WRITE_FAILED
 from scraper.templates import MIN_PAGES, TemplateStore
 
 CHUNK_PAGES = 8  # pages sent to a worker at once: pages take milliseconds, a round trip ~0.3 ms
@@ -48,7 +49,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "clean",
         help="clean saved pages and dumps into JSON Lines articles",
         description="Clean saved pages (files, folders, .gz, standard input) and dumps (WARC, JSON Lines) "
-        "into one JSON article a line. Exit status: 0 all pages cleaned, 1 some failed, 2 usage error.",
+        "into one JSON article a line. Exit status: 0 all pages cleaned, 1 some failed, 2 usage error, "
+        "74 the output could not be written (disk full; --resume goes on from where it stopped).",
     )
     parser.add_argument(
         "paths",
@@ -138,6 +140,9 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                     errors.write(_error_json(outcome))
             report.count(failed=outcome.error is not None)
         sink.finish()
+    except WriteError as error:
+        report.message(f"scraper clean: {error}; stopped (--resume goes on from here)")
+        return WRITE_FAILED
     finally:
         workers.close()
         sink.close()
@@ -146,7 +151,7 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         report.close()
     if report.failed:
         print(f"{report.failed} of {report.pages} pages failed", file=sys.stderr)
-    return 1 if report.failed else 0
+    return PARTIAL if report.failed else OK
 
 
 def _learn(store: TemplateStore, items: Iterable[Item], path: Path, jobs: int) -> None:

@@ -119,7 +119,6 @@ def run(args: argparse.Namespace) -> int:
     settings.setmodule("spiders.settings", priority="project")
     overrides: dict[str, Any] = {
         "CRAWL_STATE": args.state,
-        "ARTICLES_FILE": str(run_output(args.output, datetime.now(UTC))[0]),
         "LOG_LEVEL": "INFO" if args.verbose else "WARNING",
     }
     if args.redis:
@@ -134,11 +133,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"scraper crawl: --set {pair!r} is not NAME=VALUE", file=sys.stderr)
             return USAGE
         overrides[name] = value
+    state = overrides["CRAWL_STATE"]  # the part files of a {run} output are named after it
+    overrides.setdefault("ARTICLES_FILE", str(run_output(args.output, datetime.now(UTC), state)[0]))
     settings.setdict(overrides, priority="cmdline")
 
     # Held from before the spider opens the state until the output has its final name.
     try:
-        with run_lock(settings["CRAWL_STATE"]):
+        with run_lock(state):
             process = CrawlerProcess(settings)
             crawler = process.create_crawler(NewsSpider)
             process.crawl(
@@ -152,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
             process.start()
             summary = summarize(crawler.stats.get_stats() if crawler.stats else {})
             if summary["status"] != WRITE_FAILED:  # else the next run settles the output first
-                finish_outputs(args.output)
+                finish_outputs(args.output, state)
     except LockError as error:
         print(f"scraper crawl: {error}; not crawling", file=sys.stderr)
         return LOCKED if isinstance(error, LockHeld) else FAILED
