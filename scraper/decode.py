@@ -26,9 +26,47 @@ _END_STEP = {"/": -1}
 _first = itemgetter(0)
 
 
+# Languages written in windows-1252 (and ISO-8859-1/15) when not in UTF-8: as charset_normalizer names
+# them, and as `<html lang>` does.
+_WESTERN = frozenset(
+    "English Danish Dutch Finnish French German Indonesian Italian Norwegian Portuguese Spanish "
+    "Swedish".split()
+)
+_WESTERN_TAGS = frozenset("af ca da de en es eu fi fo fr ga gl id is it ms nb nl nn no pt sq sv".split())
+_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.I)
+# Single-byte code pages for Latin scripts that charset_normalizer may rank above windows-1252. Their
+# letters sit where windows-1252 has others (é, è, ï, û, ñ: č, ď, ű, ń in windows-1250), and on short
+# pages its ranking is nearly a tie, so a French or Spanish page came out as Central European.
+_OTHER_LATIN = frozenset(
+    "cp1250 cp1257 cp775 cp850 cp852 mac_latin2 mac_roman mac_iceland hp_roman8 latin_1 iso8859_2 "
+    "iso8859_3 iso8859_4 iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16".split()
+)
+
+
+def _is_western(sample: bytes, detected_language: str) -> bool:
+    """The page's language is one written in windows-1252: by its `<html lang>` if it has one (the
+    detector's guess from letter frequencies took Hungarian for Norwegian), else by the guess."""
+    declared = _LANG.search(sample[:4096])
+    if declared:
+        return declared[1].decode().lower() in _WESTERN_TAGS
+    return detected_language in _WESTERN
+
+
 def _detect(data: bytes) -> str | None:
-    best = from_bytes(data[:_SNIFF_BYTES]).best()
-    return best.encoding if best else None
+    """The encoding of bytes that declare none. Between single-byte Latin code pages, the language of
+    the text decides: a Western European one means windows-1252 (the web's legacy default, which
+    browsers assume too), if the bytes decode in it; Czech, Polish or Lithuanian keep the detected page."""
+    sample = data[:_SNIFF_BYTES]
+    best = from_bytes(sample).best()
+    if best is None:
+        return None
+    if best.encoding in _OTHER_LATIN and _is_western(sample, best.language):
+        try:
+            sample.decode("cp1252")
+        except UnicodeDecodeError:  # bytes that windows-1252 leaves undefined
+            return best.encoding
+        return "cp1252"
+    return best.encoding
 
 
 def decode(data: bytes | str, content_type: str | None = None) -> str:
