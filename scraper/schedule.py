@@ -2,8 +2,15 @@
 
 The lock is an `flock` on `<state>.lock` for an SQLite state, and a Redis key per worker name for a
 Redis state (workers with different names share one frontier on purpose; two runs of the same worker
-must not). Both die with their process: the kernel drops the `flock` at once, the Redis key expires
-`ttl` seconds after its last renewal.
+must not). Both die with their process: the kernel drops the `flock` at once; the Redis key is the
+worker's lease, renewed every second and expiring `LEASE` seconds after its last renewal. Other workers
+take a worker whose lease expired for dead and reclaim its requests (`spiders.distributed`). A run that
+finds its worker name's lease held waits up to one lease for it to expire (the run before it was just
+killed) before it gives up with `LockHeld`.
+
+The thread that renews the lease also compares the crawl's run id in Redis with the one it started
+with: a Redis restarted without persistence, or replaced, lost the shared state, and the worker exits
+with FAILED at once rather than crawl on against an empty state (emitting every article again).
 """
 
 from __future__ import annotations
@@ -14,14 +21,17 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
+from redis import Redis
 from redis.exceptions import RedisError
 
-from scraper.state_redis import PREFIX, connect, split_url
+from scraper.state_redis import PREFIX, RUN_ID, connect, ensure_run_id, split_url
+from scraper.status import FAILED
 
 logger = logging.getLogger(__name__)
 
@@ -61,35 +71,76 @@ def file_lock(path: Path) -> Iterator[None]:
         yield  # closing the file releases the lock
 
 
-# Renew or release the key only while it still holds our token.
-_OURS = "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end "
-_RENEW = _OURS + "return redis.call('PEXPIRE', KEYS[1], ARGV[2])"
-_RELEASE = _OURS + "return redis.call('DEL', KEYS[1])"
+LEASE = 5.0  # seconds a worker's lease (its run lock) outlives its last renewal
+RENEW = 1.0  # seconds between renewals
+
+# Renew the lease while it holds our token (1), take it again if it expired in a Redis outage (2), or
+# tell that another run holds it (0) or that the crawl's run id is gone or changed (-1).
+_RENEW = """
+if redis.call('GET', KEYS[2]) ~= ARGV[3] then return -1 end
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end
+return 0
+"""
+# Release the key only while it still holds our token.
+_RELEASE = "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end return redis.call('DEL', KEYS[1])"
+
+
+def _take(db: Redis, key: str, token: str, lease: float) -> str | None:
+    """Take the lease, waiting up to one lease for a dead run's to expire; None, else its holder."""
+    deadline = time.monotonic() + lease + RENEW
+    while True:
+        # Compared with our token: a SET retried after a lost reply finds the key it set itself.
+        if db.set(key, token, nx=True, px=int(lease * 1000)) or db.get(key) == token.encode():
+            return None
+        if time.monotonic() > deadline:
+            return (db.get(key) or b"").decode() or "a run that just ended"
+        time.sleep(RENEW / 4)
+
+
+def _renew(db: Redis, key: str, token: str, run_id: str, worker: str, lease: float) -> None:
+    """One renewal of the lease; exits the process when the crawl's state is gone or the name taken."""
+    outcome = db.eval(_RENEW, 2, key, RUN_ID, token, int(lease * 1000), run_id)
+    if outcome == -1:
+        logger.critical(
+            "The crawl's run id in Redis is gone or changed: Redis was restarted without persistence, "
+            "or replaced, and the shared crawl state is lost. Stopping worker %r (exit %d); see the "
+            "README on Redis persistence before crawling again",
+            worker,
+            FAILED,
+        )
+        os._exit(FAILED)
+    if outcome == 0:
+        logger.critical("Another run took the lease of worker %r: stopping (exit %d)", worker, FAILED)
+        os._exit(FAILED)
+    if outcome == 2:
+        logger.warning("The lease of worker %r expired (a Redis outage?) and was taken again", worker)
 
 
 @contextmanager
-def redis_lock(uri: str, ttl: float = 10.0) -> Iterator[None]:
+def redis_lock(uri: str, lease: float = LEASE) -> Iterator[None]:
     url, worker = split_url(uri)
     db, key, token = connect(url), lock_key(worker), _holder()
     try:
-        # Compared with our token: a SET retried after a lost reply finds the key it set itself.
-        taken = db.set(key, token, nx=True, px=int(ttl * 1000)) or db.get(key) == token.encode()
-        holder = None if taken else (db.get(key) or b"").decode() or "a run that just ended"
+        holder = _take(db, key, token, lease)
+        run_id = ensure_run_id(db) if holder is None else ""
     except RedisError as error:
+        db.close()
         raise LockError(f"cannot reach Redis at {url} ({error})") from error
     if holder:
+        db.close()
         raise LockHeld(f"worker {worker!r} is already running ({holder})")
     stop = threading.Event()
 
     def renew() -> None:
-        while not stop.wait(ttl / 3):
+        while not stop.wait(RENEW):
             try:
-                if not db.eval(_RENEW, 1, key, token, int(ttl * 1000)):
-                    logger.error("lost the run lock %s: another run of worker %r may start", key, worker)
+                _renew(db, key, token, run_id, worker, lease)
             except RedisError as error:  # keep renewing through a Redis restart
-                logger.warning("could not renew the run lock %s: %s", key, error)
+                logger.warning("could not renew the lease %s: %s", key, error)
 
-    thread = threading.Thread(target=renew, name="run-lock", daemon=True)
+    thread = threading.Thread(target=renew, name="lease", daemon=True)
     thread.start()
     try:
         yield
@@ -97,6 +148,7 @@ def redis_lock(uri: str, ttl: float = 10.0) -> Iterator[None]:
         stop.set()
         thread.join()
         with suppress(RedisError):  # else the key expires by itself
+            _renew(db, key, token, run_id, worker, lease)  # a last look at the run id
             db.eval(_RELEASE, 1, key, token)
         db.close()
 

@@ -1,12 +1,20 @@
 """The crawl state in Redis, shared by every worker of a distributed crawl (`redis://host:port/db`).
 
 Pages and articles are shared; pending emits are kept per worker (`?worker=NAME`, default the host
-name), because only the worker that wrote a line can check its own output file after a kill.
+name), because only the worker that wrote a line can surely check its own output file after a kill.
+Recording an emit is one script that records it only if no worker recorded the same content first: a
+request done twice (reclaimed from a worker thought dead, see `spiders.distributed`) emits once.
+
+The crawl has a run id (`scraper:run-id`), created with its first seed or worker. Workers compare it
+while they run: a Redis restarted without persistence, or replaced, has lost or changed it, and the
+shared state with it (see `spiders.distributed`).
 """
 
 from __future__ import annotations
 
+import logging
 import socket
+import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -22,6 +30,9 @@ PREFIX = "scraper:"
 PAGES = PREFIX + "pages"  # url -> lastmod (or fetch time)
 ARTICLES = PREFIX + "articles"  # canonical key -> content hash
 ARTICLE_URLS = PREFIX + "article-urls"  # canonical key -> its page URLs, one a line
+RUN_ID = PREFIX + "run-id"  # the crawl's identity in this Redis
+
+logger = logging.getLogger(__name__)
 
 
 def pending_key(worker: str) -> str:
@@ -54,12 +65,45 @@ def connect(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, **CONNECTION)
 
 
+def ensure_run_id(db: redis.Redis) -> str:
+    """The crawl's run id, created if this Redis has none yet (a new crawl)."""
+    if db.set(RUN_ID, uuid.uuid4().hex, nx=True) and db.exists(PAGES, ARTICLES):
+        logger.warning("The crawl state in Redis had no run id (written by an older version): adopted")
+    return (db.get(RUN_ID) or b"").decode()
+
+
+# Record an emit unless the same content is recorded already. Run twice (a retried command whose reply
+# was lost), it finds its own pending entry and answers the same.
+_BEGIN_EMIT = """
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+    if ARGV[5] ~= '' and redis.call('HGET', KEYS[4], ARGV[1]) == ARGV[5] then return 1 end
+    return 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+for url in string.gmatch(ARGV[3], '[^\\n]+') do redis.call('HSET', KEYS[2], url, ARGV[4]) end
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[4], ARGV[1], ARGV[5]) end
+return 1
+"""
+
+
 class RedisState:
     def __init__(self, uri: str) -> None:
-        url, self.worker = split_url(uri)
-        self.db = connect(url)
+        url, worker = split_url(uri)
+        self._open(connect(url), worker)
         self.db.ping()
-        self.pending_key = pending_key(self.worker)
+
+    @classmethod
+    def of_worker(cls, db: redis.Redis, worker: str) -> RedisState:
+        """The state as another worker sees it (its pending emits), on an open connection."""
+        state = cls.__new__(cls)
+        state._open(db, worker)
+        return state
+
+    def _open(self, db: redis.Redis, worker: str) -> None:
+        self.db, self.worker = db, worker
+        self.pending_key = pending_key(worker)
+        self._begin_emit = db.register_script(_BEGIN_EMIT)
 
     def should_fetch(self, url: str, lastmod: str | None) -> bool:
         seen = self.db.hget(PAGES, url)
@@ -81,14 +125,11 @@ class RedisState:
         output: str | None,
         offset: int,
         length: int,
-    ) -> None:
-        with self.db.pipeline() as tx:  # MULTI/EXEC: all or nothing
-            tx.hset(PAGES, mapping=dict.fromkeys(urls, lastmod or now()))
-            tx.hset(ARTICLES, key, content_hash)
-            tx.hset(ARTICLE_URLS, key, "\n".join(urls))
-            if output:
-                tx.hset(self.pending_key, key, orjson.dumps([content_hash, output, offset, length]))
-            tx.execute()
+    ) -> bool:
+        pending = orjson.dumps([content_hash, output, offset, length]) if output else b""
+        keys = [ARTICLES, PAGES, ARTICLE_URLS, self.pending_key]
+        args = [key, content_hash, "\n".join(urls), lastmod or now(), pending]
+        return bool(self._begin_emit(keys=keys, args=args))
 
     def end_emit(self, key: str) -> None:
         self.db.hdel(self.pending_key, key)

@@ -7,6 +7,20 @@ it was fetching. Here a pop moves the request into the worker's in-flight set, a
 only when Scrapy is done with it (downloaded, parsed, its article written). A worker restarted under the
 same name first redoes what its killed run had in flight; the crawl state (`spiders.jsonl.recover`)
 tells which of those articles were already written, so none is lost and none is emitted twice.
+
+Leases: a worker that never comes back must not hold its requests forever. Its run lock is its lease
+(`scraper.schedule`), renewed every second; once it has expired, any live worker (when idle), a new
+worker and `scraper seed` reclaim the dead worker's in-flight set: one script moves it back to the
+shared queue if the lease is still gone, for any worker to take. A dead worker counts as busy no more,
+so a new round can start.
+
+Before that, the dead worker's pending emits (a line begun in its output file and not yet confirmed: at
+most one, the last line it wrote) are settled from here: if its file can be read here (same machine or
+a shared folder) and holds the line where it was recorded, the emit is confirmed; otherwise the article
+is forgotten and the reclaimed request emits it again. Nothing is lost; the one case that can leave a
+duplicate is a dead worker's file that is unreachable from here yet kept the line, and a warning names
+that file and offset. A request done twice (a lease lost in a long Redis outage while its worker lived
+on) emits once: recording an emit is atomic and checks the content was not recorded first.
 """
 
 from __future__ import annotations
@@ -32,8 +46,9 @@ from twisted.python.failure import Failure
 
 import scraper.state_redis  # noqa: F401  (registers the redis:// crawl-state backend)
 from scraper.schedule import lock_key
-from scraper.state_redis import CONNECTION, PREFIX, connect, state_uri
+from scraper.state_redis import CONNECTION, PREFIX, RedisState, connect, state_uri
 from scraper.status import FAILED
+from spiders.jsonl import recover
 
 logger = logging.getLogger(__name__)
 # scrapy-redis 0.9.1 calls APIs that Scrapy 2.19 deprecates: nothing a user of a crawl can act on.
@@ -83,6 +98,15 @@ _PUSH = """
 if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
+"""
+
+# Move a dead worker's in-flight set back to the shared queue, unless its lease is back.
+_RECLAIM = """
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local taken = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+for i = 1, #taken, 2 do redis.call('ZADD', KEYS[1], taken[i + 1], taken[i]) end
+redis.call('DEL', KEYS[2])
+return #taken / 2
 """
 
 # Pop the best request and move it into the worker's in-flight set (same score).
@@ -203,6 +227,7 @@ class Scheduler(scheduler.Scheduler):
 
     def open(self, spider: Spider) -> None:
         super().open(spider)
+        self._reclaim()
         new_round(self.server, self.df)  # before this worker's own start requests, if it has any
         if self.queue.redo:
             spider.logger.warning("Redoing %d requests left in flight by a killed run", len(self.queue.redo))
@@ -251,11 +276,17 @@ class Scheduler(scheduler.Scheduler):
         others = (w for w in busy_workers(self.server) if INFLIGHT + w != self.queue.inflight)
         return any(self.server.exists(lock_key(w)) for w in others)  # a dead worker adds nothing
 
+    def _reclaim(self) -> None:
+        self.stats.inc_value(
+            "crawl/reclaimed", reclaim_dead(self.server, self.spider.settings["REDIS_WORKER"])
+        )
+
     def spider_idle(self) -> None:
         try:
             # Idle, this run has nothing in flight: what the in-flight set still holds is stray.
             if stray := self.queue.stray():
                 logger.warning("Redoing %d requests left in flight by a retried pop", stray)
+            self._reclaim()
             busy = self.frontier_busy()
         except RedisError as error:
             abort(error)
@@ -275,14 +306,30 @@ def frontier(url: str) -> tuple[redis.Redis, RFPDupeFilter]:
 
 
 def busy_workers(server: redis.Redis) -> list[str]:
-    """Workers with requests in flight (live, or killed and not restarted yet)."""
+    """Workers with requests in flight (live, or dead and not reclaimed yet)."""
     keys = server.scan_iter(match=INFLIGHT + "*")
     return [k.decode().removeprefix(INFLIGHT) for k in keys if server.zcard(k)]
 
 
+def reclaim_dead(server: redis.Redis, me: str | None = None) -> int:
+    """Give the in-flight requests of workers whose lease expired back to the shared queue, after
+    settling their pending emits (see the module docstring). Returns how many requests came back."""
+    reclaimed = 0
+    for worker in busy_workers(server):
+        if worker == me or server.exists(lock_key(worker)):
+            continue
+        recover(RedisState.of_worker(server, worker), own=False)
+        moved = int(server.eval(_RECLAIM, 3, QUEUE, INFLIGHT + worker, lock_key(worker)))
+        if moved:
+            logger.warning("Reclaimed %d requests in flight at worker %r, whose lease expired", moved, worker)
+        reclaimed += moved
+    return reclaimed
+
+
 def new_round(server: redis.Redis, dupefilter: RFPDupeFilter) -> None:
-    """With nothing queued and nothing in flight anywhere, the previous crawl round is over: the next
-    starts with an empty duplicate filter, so pages whose lastmod changed are fetched again (the crawl
-    state still skips the rest)."""
+    """With nothing queued and nothing in flight anywhere (dead workers' requests reclaimed), the
+    previous crawl round is over: the next starts with an empty duplicate filter, so pages whose lastmod
+    changed are fetched again (the crawl state still skips the rest)."""
+    reclaim_dead(server)
     if not server.zcard(QUEUE) and not busy_workers(server):
         dupefilter.clear()

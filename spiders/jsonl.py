@@ -4,6 +4,7 @@ crawl killed at any instant is repaired on restart: see `recover`)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ from scrapy.exporters import BaseItemExporter
 
 from scraper.errors import WriteError
 from scraper.state import CrawlState
+
+logger = logging.getLogger(__name__)
 
 
 class OrjsonLinesExporter(BaseItemExporter):
@@ -59,7 +62,7 @@ def _line_at(path: str, offset: int, length: int) -> bytes | None:
         with open(path, "rb") as file:
             file.seek(offset)
             return file.read(length)
-    except FileNotFoundError:
+    except OSError:  # no such file here (another worker's path), or unreadable
         return None
 
 
@@ -72,10 +75,14 @@ def _is_line_of(line: bytes | None, content_hash: str) -> bool:
         return False
 
 
-def recover(state: CrawlState) -> tuple[int, int]:
+def recover(state: CrawlState, *, own: bool = True) -> tuple[int, int]:
     """Settle the lines a killed crawl was writing: a complete line stays and is confirmed; a missing or
     partial one is cut off and its article forgotten, so this crawl fetches and emits it again.
-    Returns (confirmed, forgotten)."""
+
+    `own=False` settles a dead worker's lines from another worker (`spiders.distributed`): the file at
+    that path, if there is one here, may not be the dead worker's, so nothing is cut. A line found whole
+    where it was recorded is confirmed; else the article is forgotten and emitted again by whoever
+    redoes its request. Returns (confirmed, forgotten)."""
     confirmed = forgotten = 0
     for pending in list(state.pending()):
         line = _line_at(pending.output, pending.offset, pending.length)
@@ -83,8 +90,16 @@ def recover(state: CrawlState) -> tuple[int, int]:
             state.end_emit(pending.key)
             confirmed += 1
             continue
-        if line is not None and os.path.getsize(pending.output) > pending.offset:
+        if own and line is not None and os.path.getsize(pending.output) > pending.offset:
             os.truncate(pending.output, pending.offset)
+        elif not own:
+            logger.warning(
+                "The line of %s at %s:%d was not found from here: the article is emitted again (if the "
+                "dead worker's file holds that line, remove it there)",
+                pending.key,
+                pending.output,
+                pending.offset,
+            )
         state.forget(pending.key)
         forgotten += 1
     return confirmed, forgotten

@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
 
+    from scraper.state_redis import ensure_run_id
     from scraper.status import FAILED
     from spiders.distributed import QUEUE, SharedQueue, frontier, new_round
     from spiders.news import NewsSpider
@@ -65,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     requests = asyncio.run(_listed(spider.start()))
     try:
         server, dupefilter = frontier(args.redis)
+        ensure_run_id(server)  # a new crawl starts here
         new_round(server, dupefilter)
         shared = SharedQueue(server, spider, QUEUE)
         pushed = sum(shared.push_unseen(request, dupefilter) for request in requests)
