@@ -13,48 +13,63 @@ import redis
 
 
 def free_port() -> int:
+    """A port that was free a moment ago (nothing listens there unless someone took it since)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 class RedisServer:
-    """One redis-server process; `restart` keeps the port and, through the append-only file, the data."""
+    """One redis-server process. Persistent (the default): an append-only file synced on every write,
+    so `restart` keeps the data; else no persistence at all, and a restart starts empty."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, persistent: bool = True) -> None:
         self.directory = directory
-        self.port = free_port()
+        self.persistent = persistent
+        self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        """Start on a free port. redis-server cannot bind port 0 and tell which it got, and another
+        process may take a free port first: then it exits ("Address already in use") and another is tried."""
+        for _ in range(10):
+            self.port = free_port()
+            if self._started():
+                return
+        raise RuntimeError(f"redis-server did not start (see {self.directory / 'redis.log'})")
+
+    def _started(self) -> bool:
+        persistence = ["--appendonly", "yes", "--appendfsync", "always"] if self.persistent else []
+        log = ["--logfile", str(self.directory / "redis.log")]
         self.process = subprocess.Popen(
             ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.directory),
-             "--save", "", "--appendonly", "yes", "--appendfsync", "always"],
+             *log, "--save", "", "--appendonly", "no", *persistence],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        client = self.client()
         deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        client.close()
+        with self.client() as client:
+            while time.monotonic() < deadline:
+                try:
+                    return bool(client.ping())
+                except redis.ConnectionError:
+                    if self.process.poll() is not None:
+                        return False
+                    time.sleep(0.05)
+        return False
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
 
-    def restart(self, down_for: float = 0.0) -> None:
+    def restart(self) -> None:
+        """Stop and start again on the same port."""
         self.stop()
-        time.sleep(down_for)
-        self.start()
+        if not self._started():
+            raise RuntimeError(f"redis-server did not restart on port {self.port}")
 
     def client(self, db: int = 0) -> redis.Redis:
+        """A client; close it (it is a context manager)."""
         return redis.Redis.from_url(self.db(db))
 
     def db(self, number: int) -> str:
@@ -63,9 +78,9 @@ class RedisServer:
 
 
 @contextmanager
-def running_redis(directory: Path) -> Iterator[RedisServer]:
+def running_redis(directory: Path, *, persistent: bool = True) -> Iterator[RedisServer]:
     directory.mkdir(parents=True, exist_ok=True)
-    server = RedisServer(directory)
+    server = RedisServer(directory, persistent=persistent)
     server.start()
     try:
         yield server
