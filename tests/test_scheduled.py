@@ -36,7 +36,7 @@ def test_killed_run_is_settled_and_rolled_over_by_the_next(tmp_path: Path) -> No
     site = NewsSite(300, traps=False, samples=False)
     with Served(site):
         first = scheduled_run(site, tmp_path)
-        wait_for(lambda: any(lines(part) > 100 for part in tmp_path.glob("out-*.jsonl.part")))
+        wait_for(lambda: any(lines(part) > 100 for part in tmp_path.glob("out-*.jsonl.*.part")))
         first.send_signal(signal.SIGKILL)
         first.wait()
         scraper_crawl(site, tmp_path, tmp_path / OUTPUT)
