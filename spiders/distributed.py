@@ -227,8 +227,8 @@ class Scheduler(scheduler.Scheduler):
 
     def open(self, spider: Spider) -> None:
         super().open(spider)
-        self._reclaim()
-        new_round(self.server, self.df)  # before this worker's own start requests, if it has any
+        # Before this worker's own start requests, if it has any.
+        self.stats.inc_value("crawl/reclaimed", new_round(self.server, self.df))
         if self.queue.redo:
             spider.logger.warning("Redoing %d requests left in flight by a killed run", len(self.queue.redo))
         # Scrapy has no "request finished" signal; the engine's in-progress set is where a request stays
@@ -326,10 +326,11 @@ def reclaim_dead(server: redis.Redis, me: str | None = None) -> int:
     return reclaimed
 
 
-def new_round(server: redis.Redis, dupefilter: RFPDupeFilter) -> None:
-    """With nothing queued and nothing in flight anywhere (dead workers' requests reclaimed), the
+def new_round(server: redis.Redis, dupefilter: RFPDupeFilter) -> int:
+    """With nothing queued and nothing in flight anywhere (dead workers' requests reclaimed first), the
     previous crawl round is over: the next starts with an empty duplicate filter, so pages whose lastmod
-    changed are fetched again (the crawl state still skips the rest)."""
-    reclaim_dead(server)
+    changed are fetched again (the crawl state still skips the rest). Returns the requests reclaimed."""
+    reclaimed = reclaim_dead(server)
     if not server.zcard(QUEUE) and not busy_workers(server):
         dupefilter.clear()
+    return reclaimed
