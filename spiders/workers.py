@@ -27,7 +27,7 @@ def _serve(conn: Connection, function: Callable[..., Any], initializer: Callable
     while True:
         try:
             args = conn.recv()
-        except EOFError:  # the crawl closed the pool, or was killed
+        except (EOFError, ConnectionResetError):  # the crawl closed the pool, or was killed
             return
         try:
             outcome: tuple[bool, Any] = (True, function(*args))
