@@ -170,9 +170,10 @@ def state_tag(state: str) -> str:
     """A short name for a crawl state, in its runs' part files: two crawls with different states that
     write one `{run}` folder (two cron entries) each settle only their own. A `:memory:` state keeps
     nothing to settle a killed run's file with: its tag is its process's own."""
-    identity = f":memory:{os.getpid()}" if state == ":memory:" else state
-    if "://" not in state and state != ":memory:":
-        identity = os.path.realpath(state)
+    if state == ":memory:":
+        identity = f":memory:{os.getpid()}"
+    else:  # a Redis URI as given (with its worker); a file by its real path, however it is spelled
+        identity = state if "://" in state else os.path.realpath(state)
     return hashlib.sha256(identity.encode()).hexdigest()[:8]
 
 
