@@ -102,6 +102,13 @@ class Run:
     pages: int = 0
     errors: int = 0
     predictions: list[Prediction] = field(default_factory=list)
+    page_f1: dict[str, float] = field(default_factory=dict)  # body (or snippet) F1 by page id
+
+    def add(self, truth: dict[str, Any], prediction: Prediction) -> None:
+        if (f1 := self.scores.add(truth, prediction)) is not None:
+            self.page_f1[truth["id"]] = f1
+        self.predictions.append({"id": truth["id"], **prediction})
+        self.pages += 1
 
     @property
     def pages_per_second(self) -> float:
@@ -137,9 +144,7 @@ def run(
                 current.errors += 1
                 prediction = {}
             current.seconds += time.perf_counter() - started
-            current.pages += 1
-            current.scores.add(truth, prediction)
-            current.predictions.append({"id": truth["id"], **prediction})
+            current.add(truth, prediction)
         if count % 100 == 0:
             progress(count)
     return runs
@@ -153,8 +158,7 @@ def subset(runs: list[Run], truths: list[dict[str, Any]], ids: set[str]) -> list
         part = Run(current.name)
         for prediction in current.predictions:
             if prediction["id"] in ids:
-                part.scores.add(by_id[prediction["id"]], prediction)
-                part.pages += 1
+                part.add(by_id[prediction["id"]], {k: v for k, v in prediction.items() if k != "id"})
         parts.append(part)
     return parts
 
@@ -169,6 +173,26 @@ def write_predictions(runs: list[Run], out: Path, dataset_name: str) -> list[Pat
     return paths
 
 
+REFERENCE = "trafilatura"
+# The tail: pages where one extractor fails (body F1 below BAD) while the other gets them (GOOD or more).
+BAD, GOOD = 0.5, 0.8
+
+
+def tail(runs: list[Run]) -> dict[str, list[str]]:
+    """Per run, the ids of its catastrophic pages: its F1 < BAD where the other side's is >= GOOD. The
+    other side of every run is plain trafilatura; trafilatura's own is `ours` (the reverse tail)."""
+    by_name = {current.name: current for current in runs}
+    found = {}
+    for current in runs:
+        other = by_name.get("ours" if current.name == REFERENCE else REFERENCE)
+        if other is None or other is current:
+            continue
+        found[current.name] = [
+            page for page, f1 in current.page_f1.items() if f1 < BAD and other.page_f1.get(page, 0.0) >= GOOD
+        ]
+    return found
+
+
 _COLUMNS = (
     ("body_precision", "body P"),
     ("body_recall", "body R"),
@@ -180,18 +204,28 @@ _COLUMNS = (
 
 
 def table(runs: list[Run], dataset_name: str) -> str:
-    """A Markdown table, one row per extractor."""
+    """A Markdown table, one row per extractor; its tail column counts the extractor's catastrophic
+    pages (F1 < 0.5 where the other side has >= 0.8), listed by id below the table."""
     snippets = bool(runs) and not runs[0].scores.body and bool(runs[0].scores.snippets)
     heads = [label.replace("body", "snippet") if snippets else label for _, label in _COLUMNS]
     lines = [
-        f"| {dataset_name} ({runs[0].pages if runs else 0} pages) | {' | '.join(heads)} | pages/s | errors |",
-        "|---" * (len(heads) + 3) + "|",
+        f"| {dataset_name} ({runs[0].pages if runs else 0} pages) | {' | '.join(heads)} "
+        "| tail | pages/s | errors |",
+        "|---" * (len(heads) + 4) + "|",
     ]
+    tails = tail(runs)
     for current in runs:
         summary = current.scores.summary()
         cells = [current.name, *(_cell(summary[key]) for key, _ in _COLUMNS)]
+        cells += [str(len(tails[current.name])) if current.name in tails else "n/a"]
         cells += [f"{current.pages_per_second:.1f}", str(current.errors)]
         lines.append(f"| {' | '.join(cells)} |")
+    for name, pages in tails.items():
+        if pages:
+            lines.append(
+                f"\n{name}: F1 < {BAD} where {'ours' if name == REFERENCE else REFERENCE} "
+                f"has >= {GOOD}: {', '.join(sorted(pages))}"
+            )
     return "\n".join(lines)
 
 

@@ -41,6 +41,11 @@ def body_match(true: str, pred: str) -> tuple[float, float, float]:
     return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
 
 
+def _f1(tp: float, fp: float, fn: float) -> float:
+    """One page's F1 from its counts (a page with nothing to find and nothing found scores 1)."""
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+
+
 def _ratio(hit: float, miss: float, other: float) -> float:
     if miss == other == 0:
         return 1.0
@@ -106,16 +111,20 @@ class Scores:
     authors: list[float] = field(default_factory=list)
     published: list[float] = field(default_factory=list)
 
-    def add(self, truth: dict[str, Any], pred: dict[str, Any]) -> None:
+    def add(self, truth: dict[str, Any], pred: dict[str, Any]) -> float | None:
+        """Count one page; returns its body (or snippet) F1, None when the truth has neither."""
         body = pred.get("body") if isinstance(pred.get("body"), str) else ""
+        page_f1 = None
         if truth.get("body") is not None:
-            self.body.append(body_match(truth["body"], body))
+            self.body.append(match := body_match(truth["body"], body))
+            page_f1 = _f1(*match)
         if truth.get("with") is not None or truth.get("without") is not None:
             text = _ws(body)
             wanted, unwanted = truth.get("with") or [], truth.get("without") or []
             found = sum(_ws(s) in text for s in wanted)
             leaked = sum(_ws(s) in text for s in unwanted)
             self.snippets.append((found, leaked, len(wanted) - found, len(unwanted) - leaked))
+            page_f1 = page_f1 if page_f1 is not None else _f1(found, leaked, len(wanted) - found)
         if truth.get("title"):
             expected = norm_title(truth["title"])
             self.title.append(float(expected == norm_title(pred.get("title")) and expected != ""))
@@ -123,6 +132,7 @@ class Scores:
             self.authors.append(_set_f1(norm_authors(truth["authors"]), norm_authors(pred.get("authors"))))
         if truth.get("published"):
             self.published.append(float(norm_date(pred.get("published")) == norm_date(truth["published"])))
+        return page_f1
 
     def body_prf(self) -> tuple[float, float, float] | None:
         """(precision, recall, F1) of full bodies, or of snippets when the data has no full bodies."""

@@ -11,6 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from scraper.bench import Run, table, tail
 from scraper.bench_score import Scores
 from scraper.cli import main
 from tests.test_generic import ITEMS, LEAD, PARAS, QUOTE, article_page
@@ -111,3 +112,21 @@ def test_metrics_match_the_reference_scorer(tmp_path: Path, shared: Path) -> Non
     snippets = Scores()
     snippets.add(TRUTH[2], PREDICTIONS[2])
     assert snippets.body_prf()[2] == pytest.approx(reference["snippets"]["f1"])
+
+
+def test_tail_lists_the_pages_one_extractor_fails_and_the_other_gets() -> None:
+    """A page we lose (empty) where trafilatura is right is catastrophic; the reverse is trafilatura's."""
+    text = "the council approved the harbour plan on monday after a long debate in the chamber"
+    truths = [{"id": name, "body": text} for name in ("lost", "won", "both", "neither")]
+    good, empty, half = {"body": text}, {"body": ""}, {"body": text[: len(text) // 2]}
+    runs = [Run("ours"), Run("trafilatura")]
+    for truth, ours, theirs in zip(
+        truths, (empty, good, good, empty), (good, empty, good, half), strict=True
+    ):
+        runs[0].add(truth, ours)
+        runs[1].add(truth, theirs)
+    assert tail(runs) == {"ours": ["lost"], "trafilatura": ["won"]}
+    printed = table(runs, "mini")
+    rows = {line.split("|")[1].strip(): line.split("|")[-4].strip() for line in printed.splitlines()[2:4]}
+    assert rows == {"ours": "1", "trafilatura": "1"}
+    assert "ours: F1 < 0.5 where trafilatura has >= 0.8: lost" in printed
