@@ -23,12 +23,17 @@ domains and one `Layout` per template version, newest first. The registry finds 
 
 How a page is cleaned: the first layout whose `body` selector matches is used (so an old layout keeps
 working for archived pages while the new one serves current pages); fields given by selectors are read
-first, then the `drop` blocks and the shared boilerplate (`cleaners.boilerplate`) are removed, the body
-is read as paragraphs, prompt paragraphs (`drop_text` + shared) are removed, the text is cut at the first
-`stop_text` paragraph (an appended next story), trailing credit lines go to `credit`, and a dateline is
-read from the first paragraph. A field without a selector falls back to the page metadata (JSON-LD,
-OpenGraph, meta). When no layout matches, the generic cleaner takes the page. `hook` is for what a rule
-cannot say: it receives the page and the result and may change the result.
+first, then the `drop` blocks and the shared boilerplate (`cleaners.boilerplate`) are removed from inside
+the body (a drop never removes the body or a block around it, whatever a redesign does to the classes),
+the body is read as paragraphs, prompt paragraphs (`drop_text` + shared) are removed, the text is cut at
+the first `stop_text` paragraph (an appended next story), trailing credit lines go to `credit`, and a
+dateline is read from the first paragraph. A field without a selector falls back to the page metadata
+(JSON-LD, OpenGraph, meta). `hook` is for what a rule cannot say: it receives the page and the result and
+may change the result.
+
+A site cleaner may fail, but it never erases: when no layout matches, or its body is far shorter than the
+page promises, the pipeline hands the page to the generic cleaner and the record says so
+(`cleaner.fallback_from`).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaners.boilerplate import DROP_SELECTORS, credit_of, dateline_of, drop_text
 from scraper.article import word_count
+from scraper.evidence import Evidence
 from scraper.metadata import Metadata, normalise_date, split_authors
 from scraper.text import clean_text, paragraphs
 
@@ -53,6 +59,7 @@ class Page:
     url: str | None
     meta: Metadata
     html: str  # the decoded document the tree was parsed from, for steps that need the unmodified page
+    evidence: Evidence  # what the page says about its article, read before any cleaner changed the tree
 
 
 @dataclass(slots=True)
@@ -63,6 +70,7 @@ class Cleaned:
     is_article: bool
     cleaner: str
     version: str
+    fallback_from: str | None = None  # the site cleaner that could not clean the page
     title: str | None = None
     authors: list[str] | None = None
     published: str | None = None
@@ -106,6 +114,9 @@ class Layout:
 
 Hook = Callable[[Page, Cleaned], None]
 
+# Code and media: their text is not shown in an explanation of what was removed.
+INVISIBLE = frozenset("script style noscript template svg iframe head".split())
+
 
 def _texts(tree: LexborHTMLParser, selector: str | None) -> list[str]:
     if not selector:
@@ -121,10 +132,56 @@ def _date(tree: LexborHTMLParser, selector: str | None) -> str | None:
     return normalise_date(attrs.get("datetime") or attrs.get("content") or clean_text(node.text()))
 
 
-def drop_blocks(root: LexborHTMLParser | LexborNode, selectors: tuple[str, ...]) -> None:
-    for selector in selectors:
-        for node in root.css(selector):
-            node.decompose()
+def drop_inside(body: LexborNode, selectors: tuple[str, ...], removed: list[tuple[str, str]]) -> None:
+    """Remove the blocks matching `selectors` inside `body` (never `body` itself), each recorded as
+    (`drop <selector>`, its text) for --explain."""
+    drop_outermost(
+        [
+            (node, f"drop {selector}")
+            for selector in selectors
+            for node in body.css(selector)
+            if node.mem_id != body.mem_id
+        ],
+        removed,
+    )
+
+
+def drop_outermost(candidates: list[tuple[LexborNode, str]], removed: list[tuple[str, str]]) -> None:
+    """Decompose the outermost candidates. Nesting is worked out before anything is freed: a node
+    inside a decomposed one must not be touched again."""
+    marked = {node.mem_id for node, _ in candidates}
+    covered: dict[int, bool] = {}  # node -> it or an ancestor is marked, shared across the walks
+    outermost = {
+        node.mem_id: (node, rule)
+        for node, rule in candidates
+        if node.parent is None or not _covered(node.parent, marked, covered)
+    }
+    for node, rule in outermost.values():
+        if node.tag in ("html", "body", "head"):
+            continue
+        if node.tag not in INVISIBLE and (text := clean_text(node.text(deep=True, separator=" "))):
+            removed.append((rule, text))
+        node.decompose()
+
+
+def _covered(node: LexborNode, marked: set[int], covered: dict[int, bool]) -> bool:
+    """Whether the node or one of its ancestors is marked. Walks up without recursion (pages nest
+    very deep) and remembers every node it passes, so many walks cost one pass over the tree."""
+    path: list[int] = []
+    current: LexborNode | None = node
+    result = False
+    while current is not None:
+        key = current.mem_id
+        if key in covered:
+            result = covered[key]
+            break
+        path.append(key)
+        if key in marked:
+            result = True
+            break
+        current = current.parent
+    covered.update(dict.fromkeys(path, result))
+    return result
 
 
 @dataclass(frozen=True)
@@ -168,9 +225,10 @@ class SiteCleaner:
             if layout.pull_quotes
             else set()
         )
-        drop_blocks(tree, layout.drop + DROP_SELECTORS)
         body = tree.css_first(layout.body)
-        body_paras = paragraphs(body) if body is not None else []
+        assert body is not None  # the layout was chosen for it
+        drop_inside(body, layout.drop + DROP_SELECTORS, result.removed)
+        body_paras = paragraphs(body)
         result.paragraphs = drop_pull_quotes(self._filter(lead + body_paras, layout, result), quotes, result)
         # The dateline opens the body proper, after any standfirst bullets.
         if result.dateline is None and body_paras:

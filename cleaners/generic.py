@@ -29,10 +29,12 @@ from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
 from cleaners.generic_lead import standfirst
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
 from scraper.article import has_words, word_count
+from scraper.invariants import SHORT_SHARE
 from scraper.metadata import guess_date, is_date_line, shown_date, shown_day
 from scraper.text import clean_text, paragraphs
 
 NAME, VERSION = "generic", "4"  # 4: standfirst, <noscript> stories, more prompt wordings
+UNPRUNED = "generic-unpruned"  # the same cleaner reading the page before pruning (the safety net)
 
 # Beyond the shared list: page chrome that is safe to remove when we do not know the site's markup.
 GENERIC_DROP = (
@@ -61,6 +63,8 @@ _BYLINE = re.compile(
 _MIN_WORDS = 25
 _MIN_WORDS_SAID_ARTICLE = 10  # a short post is still an article when its metadata says so
 _MIN_OWN_WORDS = 50  # words outside links: below this, a page of mostly links is a menu
+# A story's own block: its paragraphs hold this many words and this share of all that was read.
+_MIN_STORY_BLOCK, _STORY_BLOCK_SHARE = 50, 0.6
 _MAIN_ARTICLE_WORDS = 80  # an <article> with the headline and this much text is all trafilatura needs
 # Far more text than any article has. Beyond it the page is read paragraph by paragraph, not by
 # trafilatura, whose time and memory grow past reason there (20 MB of text: 27 s and 1 GB).
@@ -78,14 +82,18 @@ _ERROR_PAGE = re.compile(
 )
 
 
-def clean(page: Page, template: frozenset[str] = frozenset()) -> Cleaned:
-    """Clean a page; `template` holds the block hashes a learned site template marks as boilerplate."""
-    result = Cleaned(paragraphs=[], is_article=False, cleaner=NAME, version=VERSION)
+def clean(page: Page, template: frozenset[str] = frozenset(), *, unpruned: bool = False) -> Cleaned:
+    """Clean a page; `template` holds the block hashes a learned site template marks as boilerplate.
+    `unpruned`: the independent reading the pipeline compares a failed result with: trafilatura reads
+    the whole page as it came, and only the paragraph filters and the judgement are ours."""
+    result = Cleaned(paragraphs=[], is_article=False, cleaner=UNPRUNED if unpruned else NAME, version=VERSION)
     root = prune(page, GENERIC_DROP, template, result.removed)
     headlines = _headlines(page, root)
     main = main_article(page, root)
     shown = root.text(deep=True)
-    if len(shown) > _TRAFILATURA_MAX_CHARS:
+    if unpruned:
+        text = _trafilatura(page.html, page.url)
+    elif len(shown) > _TRAFILATURA_MAX_CHARS:
         text = "\n".join(paragraphs(root if main is None else main))
     elif main is not None and has_words(main.text(deep=True, separator=" "), _MAIN_ARTICLE_WORDS):
         # Only the article is left: trafilatura's slow second opinion (other algorithms) adds nothing.
@@ -198,10 +206,16 @@ def _headlines(page: Page, root: LexborNode) -> set[str]:
 def is_article(page: Page, paras: list[str], root: LexborNode) -> bool:
     """False for what is not one article: listings by their metadata, home and error pages, pages
     with too little text, and fronts: many linked headings (teasers) and little text per teaser, or
-    'text' that is mostly links. `root` is the pruned page the paragraphs come from."""
+    'text' that is mostly links. `root` is the pruned page the paragraphs come from. Strong evidence
+    outweighs the listing, front and menu signs: a page saying it is an article, or one text block
+    holding most of what was read (a story with a long list of related stories is still a story)."""
     meta = page.meta
     words = word_count(" ".join(paras))
-    if words < (_MIN_WORDS_SAID_ARTICLE if meta.says_article else _MIN_WORDS) or meta.says_listing:
+    if words < (_MIN_WORDS_SAID_ARTICLE if meta.says_article else _MIN_WORDS):
+        return False
+    block = page.evidence.block_words
+    story_block = block >= max(_MIN_STORY_BLOCK, words * _STORY_BLOCK_SHARE) and words >= block * SHORT_SHARE
+    if meta.says_listing and not (story_block and page.evidence.has_story_block):
         return False
     address = page.url or meta.canonical_url
     parts = urlsplit(address or "")
@@ -209,7 +223,7 @@ def is_article(page: Page, paras: list[str], root: LexborNode) -> bool:
         return False
     if _ERROR_PAGE.search(meta.title or "") and words < 200:
         return False
-    if meta.says_article:
+    if meta.says_article or story_block:
         return True
     teasers = sum(len(clean_text(h.text(deep=True))) in HEADLINE_CHARS for h in root.css(_LINKED_HEADINGS))
     front = teasers >= _FRONT_TEASERS and words < teasers * _FRONT_WORDS_PER_TEASER

@@ -4,15 +4,13 @@ any slower step reads it. Every removal is recorded as (rule, text) for `scraper
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from cleaners.base import Page
+from cleaners.base import INVISIBLE, Page, drop_outermost
 from scraper.templates import block_hash, blocks
 from scraper.text import class_and_id, clean_text
-
-# Code and media: removed first, and their text is not shown in an explanation.
-_INVISIBLE = frozenset("script style noscript template svg iframe head".split())
 
 # Words that name a boilerplate block in class or id values ("c-related-articles", "most_read",
 # "newsletter-signup", "author-bio"), matched as whole parts between separators.
@@ -49,11 +47,11 @@ def prune(
     story = _noscript_story(root)
     code = [
         (node, f"selector {tag}")
-        for tag in _INVISIBLE & set(selectors)
+        for tag in INVISIBLE & set(selectors)
         for node in root.css(tag)
         if node.mem_id != story
     ]
-    _drop_all(code, removed)
+    drop_outermost(code, removed)
     # A block holding the headline or much of the page's text is the article, whatever its markup
     # says: some pages hide the story with CSS until a script shows it, wrap the whole page in a
     # <form>, or give the story's wrapper a newsletter box's class.
@@ -61,23 +59,23 @@ def prune(
     chrome = [
         (node, f"selector {selector}")
         for selector in selectors
-        if selector not in _INVISIBLE
+        if selector not in INVISIBLE
         for node in root.css(selector)
         if _not_main(node, text, paragraphs)
     ]
-    _drop_all(chrome, removed)
+    drop_outermost(chrome, removed)
     named = [(node, name) for node in root.css("[class], [id]") if (name := _boilerplate_name(node))]
     named = [
         (node, f"boilerplate class/id {name}") for node, name in named if _not_main(node, text, paragraphs)
     ]
-    _drop_all(named, removed)
+    drop_outermost(named, removed)
     teasers = [(n, "teaser card") for n in root.css(_TEASER_CARDS) if len(n.text()) < text * _MAIN_SHARE]
     teasers += [(node, "headline link list") for node in root.css("ul, ol") if _link_list(node)]
-    _drop_all(teasers, removed)
+    drop_outermost(teasers, removed)
     if template:
         repeated = [(node, "site template") for node, text in blocks(root) if block_hash(text) in template]
-        _drop_all(repeated, removed)
-    _drop_all([(node, "appended article") for node in _appended_articles(page, root)], removed)
+        drop_outermost(repeated, removed)
+    drop_outermost([(node, "appended article") for node in _appended_articles(page, root)], removed)
     return root
 
 
@@ -129,18 +127,136 @@ def _boilerplate_name(node: LexborNode) -> str | None:
     return None
 
 
+# Infinite-scroll pages append the next stories below the article, each in a container of its own:
+# an <article>, or a block carrying the story's own address (the URL the page switches to as it
+# scrolls) or its own microdata item.
+_STORY_CONTAINERS = (
+    "article, [data-url], [data-article-url], [data-articleurl], [data-post-url], [data-permalink], "
+    "[data-history-url], [data-canonical], [data-share-url], [data-href], [about], [itemid], "
+    "[itemtype*=Article i], [itemtype*=BlogPosting i]"
+)
+_STORY_URL_ATTRIBUTES = (
+    "data-url",
+    "data-article-url",
+    "data-articleurl",
+    "data-post-url",
+    "data-permalink",
+    "data-history-url",
+    "data-canonical",
+    "data-share-url",
+    "data-href",
+    "about",
+    "itemid",
+)
+_STORY_TITLE = "h1, h2, h3"
+_OWN_STORY_SHARE = 0.25  # of the paragraph text: less, and the page's own story may be elsewhere
+_TITLE_LEAD_CHARS = 200  # text a story's container may show above its title (a kicker, a date)
+
+
 def _appended_articles(page: Page, root: LexborNode) -> list[LexborNode]:
-    """Infinite-scroll pages append the next stories below the article, each in an `<article>` of its
-    own: keep the one holding the headline (with its ancestors and descendants), drop the others."""
-    articles = root.css("article")
-    if len(articles) < 2:
+    """The other stories of the page: containers below the page's own story, each opening with its own
+    title and carrying its own address, being an <article>, or titled by a second h1. The page's own
+    story is the one holding the headline (or its address): it, its ancestors and its descendants stay.
+    """
+    own = _own_story(page, root)
+    if own is None:
         return []
-    main = main_article(page, root)
-    if main is None:
-        return []
-    related = {a.mem_id for a in _ancestors(main)} | {a.mem_id for a in main.css("article")} | {main.mem_id}
-    # Another story comes with its own headline; an untitled <article> is a part of this one.
-    return [a for a in articles if a.mem_id not in related and a.css_first("h1, h2, h3") is not None]
+    keep = {a.mem_id for a in _ancestors(own)} | {own.mem_id}
+    inside = {node.mem_id for node in own.css("*")}
+    headline = own.css_first("h1") or own
+    candidates = [*root.css(_STORY_CONTAINERS), *_h1_containers(root, own, headline)]
+    # Where the page's own story shows little of the text (a headline above a story in other markup),
+    # a block holding most of the text is that story, not another one.
+    total = _paragraph_chars(root)
+    guard = total * _MAIN_PARAGRAPHS if _paragraph_chars(own) < total * _OWN_STORY_SHARE else None
+    found: dict[int, LexborNode] = {}
+    for node in candidates:
+        key = node.mem_id
+        if key in keep or key in inside or key in found or node.tag in ("html", "body"):
+            continue
+        small = guard is None or _paragraph_chars(node) < guard
+        if small and _follows(node, own) and _is_other_story(page, node):
+            found[key] = node
+    return list(found.values())
+
+
+def _own_story(page: Page, root: LexborNode) -> LexborNode | None:
+    """The page's own story: the <article> (or other story container) holding the headline, else the
+    container carrying the page's own address, else (on a page that says it is an article) the
+    headline's h1 itself."""
+    if (found := main_article(page, root)) is not None:
+        return found
+    containers = root.css(_STORY_CONTAINERS)
+    titled = [node for node in containers if _holds_headline(node, page.meta.title)]
+    if titled:
+        return min(titled, key=lambda node: len(node.html or ""))  # the innermost
+    own = {_path(url) for url in (page.url, page.meta.canonical_url) if url}
+    addressed = [node for node in containers if _story_url(node) and _path(_story_url(node)) in own]
+    if addressed:
+        return addressed[0]
+    if not page.meta.says_article:  # a section front's h1 names the section, not a story
+        return None
+    return next((h1 for h1 in root.css("h1") if _holds_headline(h1, page.meta.title)), None)
+
+
+def _h1_containers(root: LexborNode, own: LexborNode, headline: LexborNode) -> list[LexborNode]:
+    """For every h1 outside the page's own story, the block that holds it and not the headline: the
+    child of their closest common ancestor on the way to that h1."""
+    keep = {a.mem_id for a in _ancestors(headline)}
+    containers = []
+    for h1 in root.css("h1"):
+        if h1.mem_id == headline.mem_id:
+            continue
+        node = h1
+        while node.parent is not None and node.parent.mem_id not in keep:
+            node = node.parent
+        if node.parent is not None and node.mem_id != own.mem_id:
+            containers.append(node)
+    return containers
+
+
+def _is_other_story(page: Page, node: LexborNode) -> bool:
+    """A container opening with its own title (at most a kicker above it) that is an <article>, carries
+    an address other than the page's, or is titled by an h1: another story, not part of this one."""
+    title = node.css_first(_STORY_TITLE)
+    if title is None or title.tag not in ("h1", "h2", "h3"):
+        return False
+    above = (node.text(deep=True) or "").find((title.text(deep=True) or "").strip())
+    if above > _TITLE_LEAD_CHARS or above < 0:
+        return False
+    url = _story_url(node)
+    own = {_path(u) for u in (page.url, page.meta.canonical_url) if u}
+    elsewhere = url is not None and _path(url) not in own
+    return node.tag == "article" or elsewhere or title.tag == "h1"
+
+
+def _story_url(node: LexborNode) -> str | None:
+    attributes = node.attributes
+    return next((value for name in _STORY_URL_ATTRIBUTES if (value := attributes.get(name))), None)
+
+
+def _path(url: str) -> str:
+    """A URL's path without a trailing slash: what both forms of a story's address share."""
+    return urlsplit(url.strip()).path.rstrip("/")
+
+
+def _follows(node: LexborNode, own: LexborNode) -> bool:
+    """Whether `node` comes after `own` in document order, outside it (appended stories do; a header
+    does not): climb from `node` to the closest common ancestor, then walk the siblings after the
+    branch that holds `own`."""
+    own_line = [own, *_ancestors(own)]
+    depth = {ancestor.mem_id: i for i, ancestor in enumerate(own_line)}
+    branch, parent = node, node.parent
+    while parent is not None and parent.mem_id not in depth:
+        branch, parent = parent, parent.parent
+    if parent is None or depth[parent.mem_id] == 0:
+        return False
+    sibling = own_line[depth[parent.mem_id] - 1].next
+    while sibling is not None:
+        if sibling.mem_id == branch.mem_id:
+            return True
+        sibling = sibling.next
+    return False
 
 
 def main_article(page: Page, root: LexborNode) -> LexborNode | None:
@@ -173,41 +289,3 @@ def _ancestors(node: LexborNode) -> list[LexborNode]:
         out.append(parent)
         parent = parent.parent
     return out
-
-
-def _drop_all(candidates: list[tuple[LexborNode, str]], removed: list[tuple[str, str]]) -> None:
-    """Decompose the outermost candidates. Nesting is worked out before anything is freed: a node
-    inside a decomposed one must not be touched again."""
-    marked = {node.mem_id for node, _ in candidates}
-    covered: dict[int, bool] = {}  # node -> it or an ancestor is marked, shared across the walks
-    outermost = {
-        node.mem_id: (node, rule)
-        for node, rule in candidates
-        if node.parent is None or not _covered(node.parent, marked, covered)
-    }
-    for node, rule in outermost.values():
-        if node.tag in ("html", "body", "head"):
-            continue
-        if node.tag not in _INVISIBLE and (text := clean_text(node.text(deep=True, separator=" "))):
-            removed.append((rule, text))
-        node.decompose()
-
-
-def _covered(node: LexborNode, marked: set[int], covered: dict[int, bool]) -> bool:
-    """Whether the node or one of its ancestors is marked. Walks up without recursion (pages nest
-    very deep) and remembers every node it passes, so many walks cost one pass over the tree."""
-    path: list[int] = []
-    current: LexborNode | None = node
-    result = False
-    while current is not None:
-        key = current.mem_id
-        if key in covered:
-            result = covered[key]
-            break
-        path.append(key)
-        if key in marked:
-            result = True
-            break
-        current = current.parent
-    covered.update(dict.fromkeys(path, result))
-    return result

@@ -45,6 +45,7 @@ class Image:
 class CleanerInfo:
     name: str
     version: str
+    fallback_from: str | None = None  # the site cleaner that could not clean the page
 
 
 @dataclass(slots=True)

@@ -46,6 +46,7 @@ class Metadata:
     og_type: str | None = None
     ld_types: set[str] = field(default_factory=set)
     article_body: str | None = None  # JSON-LD articleBody, a hint for locating the text
+    word_count: int | None = None  # JSON-LD wordCount: what a complete reading comes near
 
     @property
     def says_article(self) -> bool:
@@ -370,6 +371,8 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
     meta.og_type = (first("og:type") or "").lower() or None
     body = article.get("articleBody")
     meta.article_body = body if isinstance(body, str) and body.strip() else None
+    count = article.get("wordCount")
+    meta.word_count = int(count) if isinstance(count, int | str) and str(count).strip().isdigit() else None
     return meta
 
 

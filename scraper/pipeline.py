@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from urllib.parse import urljoin, urlsplit
 
@@ -10,9 +11,11 @@ from selectolax.lexbor import LexborHTMLParser
 
 from cleaners import cleaner_for, generic
 from cleaners.base import Cleaned, Page
+from scraper import invariants
 from scraper.article import Article, CleanerInfo, Image, content_hash, word_count
 from scraper.decode import decode
 from scraper.errors import ExtractError
+from scraper.evidence import read_evidence
 from scraper.metadata import read_metadata
 from scraper.templates import TemplateStore, page_blocks
 from scraper.text import clean_text, join_paragraphs
@@ -36,19 +39,68 @@ def parse(html: bytes | str, url: str | None = None, content_type: str | None = 
     if "<" not in text:
         raise ExtractError("no HTML markup")
     tree = LexborHTMLParser(text)
-    return Page(tree=tree, url=url, meta=read_metadata(tree, url), html=text)
+    meta = read_metadata(tree, url)
+    return Page(tree=tree, url=url, meta=meta, html=text, evidence=read_evidence(meta, tree.body))
 
 
 def clean(page: Page, templates: TemplateStore | None = None) -> Cleaned:
     """The site cleaner for the page's domain (by URL, else by canonical/og:url, which also catches
     mirrors and local copies of a known site), else the generic one, which also drops the blocks that
-    the learned template of the site (if any) marks as repeated."""
-    site_cleaner = cleaner_for(_host(page.url)) or cleaner_for(_host(page.meta.canonical_url))
-    cleaned = site_cleaner.clean(page) if site_cleaner else None
-    if cleaned is not None:
-        return cleaned
+    the learned template of the site (if any) marks as repeated. A result is checked against the
+    page's evidence (`scraper.invariants`): a site cleaner that fails it hands the page to the generic
+    cleaner, and a generic result that fails it is compared with an independent reading of the page."""
     site = site_of(page)
-    return generic.clean(page, templates.boilerplate(site) if templates and site else frozenset())
+    template = templates.boilerplate(site) if templates and site else frozenset()
+    site_cleaner = cleaner_for(_host(page.url)) or cleaner_for(_host(page.meta.canonical_url))
+    if site_cleaner is None:
+        return _checked(page, generic.clean(page, template), template)
+    cleaned = site_cleaner.clean(page)
+    failure = (
+        "no layout matched the page"
+        if cleaned is None
+        else invariants.problem(cleaned.paragraphs, cleaned.is_article, page.evidence)
+    )
+    if failure is None:
+        return cleaned
+    fresh = _reparsed(page)  # the site cleaner changed the tree
+    fallback = _checked(fresh, generic.clean(fresh, template), template)
+    if cleaned is not None and not invariants.better(
+        fallback.paragraphs, fallback.is_article, cleaned.paragraphs, page.evidence
+    ):
+        _scrub(cleaned)
+        return cleaned
+    fallback.fallback_from = site_cleaner.name
+    fallback.removed.insert(0, ("fallback", f"{site_cleaner.name} {failure}"))
+    return fallback
+
+
+def _checked(page: Page, cleaned: Cleaned, template: frozenset[str]) -> Cleaned:
+    """The generic cleaner's result, or an independent reading of the unpruned page where the result
+    fails a check and the reading is better. The reading runs only then: it costs a parse and a
+    trafilatura pass."""
+    failure = invariants.problem(cleaned.paragraphs, cleaned.is_article, page.evidence)
+    if failure is None:
+        return cleaned
+    reading = generic.clean(_reparsed(page), template, unpruned=True)
+    if not invariants.better(reading.paragraphs, reading.is_article, cleaned.paragraphs, page.evidence):
+        _scrub(cleaned)
+        return cleaned
+    reading.fallback_from = cleaned.fallback_from or cleaned.cleaner
+    reading.removed.insert(0, ("safety net", f"{cleaned.cleaner}: {failure}"))
+    return reading
+
+
+def _scrub(cleaned: Cleaned) -> None:
+    """Take leaked stylesheet or script paragraphs and an opening menu out of a body that keeps its
+    cleaner, each recorded for --explain."""
+    kept = invariants.scrub(list(cleaned.paragraphs))
+    cleaned.removed += [("body check", para) for para in cleaned.paragraphs if para not in kept]
+    cleaned.paragraphs = kept
+
+
+def _reparsed(page: Page) -> Page:
+    """The page on a fresh tree, for a second cleaner after one has changed the first."""
+    return replace(page, tree=LexborHTMLParser(page.html))
 
 
 def site_of(page: Page) -> str | None:
@@ -142,6 +194,6 @@ def build_article(page: Page, cleaned: Cleaned) -> Article:
         word_count=word_count(body),
         credit=cleaned.credit,
         is_article=cleaned.is_article,
-        cleaner=CleanerInfo(cleaned.cleaner, cleaned.version),
+        cleaner=CleanerInfo(cleaned.cleaner, cleaned.version, cleaned.fallback_from),
         content_hash=content_hash(title, body),
     )
