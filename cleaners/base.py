@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from cleaners.boilerplate import DROP_SELECTORS, credit_of, dateline_of, drop_text
+from cleaners.boilerplate import DROP_SELECTORS, credit_of, dateline_of, drop_text, trailing_credit
 from scraper.article import word_count
 from scraper.evidence import Evidence
 from scraper.metadata import Metadata, normalise_date, split_authors
@@ -277,4 +277,8 @@ def pop_credits(paras: list[str], result: Cleaned, extra: tuple[re.Pattern[str],
     """Move trailing credit lines and sign-offs from the paragraphs to `result.credit`."""
     while paras and (credit := credit_of(paras[-1], extra)):
         result.removed.append(("credit", paras.pop()))
+        result.credit = credit if result.credit is None else f"{credit}; {result.credit}"
+    if paras and (split := trailing_credit(paras[-1])):
+        paras[-1], credit = split
+        result.removed.append(("credit", credit))
         result.credit = credit if result.credit is None else f"{credit}; {result.credit}"

@@ -43,7 +43,7 @@ DROP_TEXT: tuple[re.Pattern[str], ...] = tuple(
         r"^thank you for reading this (post|article)\b.{0,40}subscribe\W*$",
         r"^(subscribe|sign up)( now)? (to|for) (our|the)\b.{0,60}(newsletter|updates)s?\W*$",
         r"^subscribe to our newsletter\W*$",
-        r"^(click|tap) here to (subscribe|read more)\b.*$",
+        r"^(click|tap) here to (subscribe|read more|get|download|install|join)\b.*$",
         r"^(share|share this|share post|share on)\s*(:|article|story|post)?\W*$",
         r"^(follow us|follow)\s*(on .{0,40})?\W*$",
         r"^(advertisement|sponsored|ad)\W*$",
@@ -55,7 +55,10 @@ DROP_TEXT: tuple[re.Pattern[str], ...] = tuple(
         r"mehr zum thema|das könnte sie auch interessieren|schon gelesen|czytaj (też|także|więcej)|"
         r"zobacz (też|także)|läs även|læs også|les også|lees ook|ook interessant|(le|te) puede interesar|"
         r"(contenido|noticias|artículos) relacionad[oa]s|"
-        r"(das|dieses) thema könnte (dich|sie) auch interessieren)\b\W{0,3}.{0,160}$",
+        r"(das|dieses) thema könnte (dich|sie) auch interessieren)"
+        r"(\b|(?=(?-i:[A-Z0-9«“\"])))\W{0,3}.{0,160}$",  # a linked headline glued on: "Also readGlacier ..."
+        # "Related: <another story's headline>", with or without a colon's space.
+        r"^related( (stories|articles|news|coverage|reading|content|posts?))?\s*:\s*.{0,160}$",
         r"^(subscribe|abonnieren sie|abonnez-vous|suscríbete|iscriviti|zapraszamy (też )?do subskrypcji)\b"
         r".{0,150}$",
         r"^(to (continue|keep) reading|pour (lire la suite|accéder)|(jetzt )?weiterlesen)\b.{0,200}$",
@@ -78,6 +81,9 @@ DROP_TEXT: tuple[re.Pattern[str], ...] = tuple(
         r"^(log ?in|sign ?in|sign ?up|create an account|jetzt anmelden|jetzt registrieren)\b.{0,80}$",
         r"^(folgst du|folgen sie|follow|s[ií]guenos|suivez[- ]nous|seguici)\b.{0,60}\b(on|auf|en|sur|su|in)"
         r"\s+(whatsapp|instagram|facebook|telegram|tiktok|google news|twitter|youtube|linkedin)\b.{0,160}$",
+        r"^(stay updated\W{0,3})?(join|follow) (our |the )?((whatsapp|telegram) )?(channel|kanal|canal)\W*$",
+        r"^(stay updated\W{0,3}|for (the )?(latest|more)\b.{0,60}?)?(join|follow|subscribe to)\b.{0,40}"
+        r"\b(telegram|whatsapp)\b.{0,20}\b(channel|community|group)\b.{0,60}$",
         r"^.{0,60}\b(join|únete|tenemos|abonniere|our|nuestro|unserem?)\b.{0,40}\b(canal|channel|kanal)\b.{0,20}"
         r"\b(telegram|whatsapp)\b.{0,100}$",
         r"^(for the latest .{0,80})?download (the|our) .{0,40}\bapps?\b.{0,100}$",
@@ -98,11 +104,15 @@ DROP_TEXT: tuple[re.Pattern[str], ...] = tuple(
     )
 )
 
+_ADDRESS = r"(https?://)?(www\.)?[\w-]+(\.[\w-]+)+/?"
+
 # Credit lines and sign-offs, read out of the body into `credit`.
 CREDIT_TEXT: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, _FLAGS)
     for p in (
         r"^\((?P<credit>with inputs? from [^)]{2,60}?)\.?\)\.?$",
+        # An agency's abbreviation, alone or with its address: "(NAN)(www.nannews.ng)".
+        rf"^\((?P<credit>(?-i:[A-Z]{{2,10}}))\)\s*(\({_ADDRESS}\))?\.?$",
         r"^\((?P<credit>(reporting|writing|additional reporting) by [^)]{2,200}?)\.?\)\.?$",
         r"^(?P<credit>(edited|compiled|reporting|additional reporting) by [\w .,'’-]{2,80}?)\.?$",
         r"^\((?P<credit>this story has not been edited by .{5,200}?)\.?\)\.?$",
@@ -137,6 +147,18 @@ def credit_of(paragraph: str, extra: tuple[re.Pattern[str], ...] = ()) -> str | 
         if match:
             return match.group("credit").strip()
     return None
+
+
+# The same abbreviation glued to the end of the last sentence: "... the minister said.(NAN)".
+_TRAILING_CREDIT = re.compile(
+    rf"(?<=[.!?\"”’])\s*\((?P<credit>(?-i:[A-Z]{{2,10}}))\)\s*(\({_ADDRESS}\))?\s*$", _FLAGS
+)
+
+
+def trailing_credit(paragraph: str) -> tuple[str, str] | None:
+    """(the paragraph without it, the credit) for a credit glued to the end of a paragraph."""
+    match = _TRAILING_CREDIT.search(paragraph)
+    return (paragraph[: match.start()].rstrip(), match.group("credit")) if match else None
 
 
 def dateline_of(first_paragraph: str, extra: tuple[re.Pattern[str], ...] = ()) -> str | None:

@@ -138,8 +138,13 @@ def clean(page: Page, template: frozenset[str] = frozenset(), *, unpruned: bool 
 
 
 def _document(node: LexborNode) -> str:
-    """A node as a whole document: trafilatura reads a lone <body> fragment as nothing."""
-    return f"<html>{node.html}</html>" if node.tag == "body" else f"<html><body>{node.html}</body></html>"
+    """A node as a whole document: trafilatura reads a lone <body> fragment as nothing. A story found
+    in plain blocks goes as an <article>, which trafilatura reads as a whole (lists included)."""
+    if node.tag == "body":
+        return f"<html>{node.html}</html>"
+    if node.tag in ("article", "main", "html"):
+        return f"<html><body>{node.html}</body></html>"
+    return f"<html><body><article>{node.inner_html}</article></body></html>"
 
 
 def _trafilatura(html: str, url: str | None, fast: bool = False) -> str:

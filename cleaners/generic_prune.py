@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborNode
 
 from cleaners.base import INVISIBLE, Page, drop_outermost
+from scraper.evidence import dominant_block
 from scraper.templates import block_hash, blocks
 from scraper.text import class_and_id, clean_text
 
@@ -75,7 +76,9 @@ def prune(
     if template:
         repeated = [(node, "site template") for node, text in blocks(root) if block_hash(text) in template]
         drop_outermost(repeated, removed)
-    drop_outermost([(node, "appended article") for node in _appended_articles(page, root)], removed)
+    appended = [(node, "appended article") for node in _appended_articles(page, root)]
+    drop_outermost(appended, removed)
+    drop_outermost([(node, "story after the article") for node in _stories_after(page, root)], removed)
     return root
 
 
@@ -98,6 +101,10 @@ def _noscript_story(root: LexborNode) -> int | None:
         return None
     half = _paragraph_chars(root) * _MAIN_PARAGRAPHS
     return next((node.mem_id for node in candidates if _paragraph_chars(node) >= half > 0), None)
+
+
+def _words(node: LexborNode) -> int:
+    return len(node.text(deep=True, separator=" ").split())
 
 
 def _paragraph_chars(node: LexborNode) -> int:
@@ -151,6 +158,8 @@ _STORY_URL_ATTRIBUTES = (
 _STORY_TITLE = "h1, h2, h3"
 _OWN_STORY_SHARE = 0.25  # of the paragraph text: less, and the page's own story may be elsewhere
 _TITLE_LEAD_CHARS = 200  # text a story's container may show above its title (a kicker, a date)
+_STORY_PARAGRAPHS, _STORY_PARAGRAPH_CHARS = 2, 60  # the text of a story below its title
+_STORY_BLOCK_WORDS, _STORY_BLOCK_PARAGRAPHS = 80, 0.5  # a story's own text block: words, paragraph share
 
 
 def _appended_articles(page: Page, root: LexborNode) -> list[LexborNode]:
@@ -191,12 +200,64 @@ def _own_story(page: Page, root: LexborNode) -> LexborNode | None:
     if titled:
         return min(titled, key=lambda node: len(node.html or ""))  # the innermost
     own = {_path(url) for url in (page.url, page.meta.canonical_url) if url}
-    addressed = [node for node in containers if _story_url(node) and _path(_story_url(node)) in own]
+    addressed = [
+        node
+        for node in containers
+        if _story_url(node) and _path(_story_url(node)) in own and node.css_first(_STORY_TITLE) is not None
+    ]
     if addressed:
         return addressed[0]
     if not page.meta.says_article:  # a section front's h1 names the section, not a story
         return None
     return next((h1 for h1 in root.css("h1") if _holds_headline(h1, page.meta.title)), None)
+
+
+def _stories_after(page: Page, root: LexborNode) -> list[LexborNode]:
+    """Stories appended below the article in markup that names nothing (no <article>, no address):
+    the blocks after the page's own story (the smallest block holding both its headline and its text)
+    that open with a title of their own above paragraphs of text. Comments, bios and related lists
+    there go too, which costs nothing: none of them is the story."""
+    headline = next((h1 for h1 in root.css("h1") if _holds_headline(h1, page.meta.title)), None)
+    if headline is None or (found := _story_block(root)) is None:
+        return []
+    story = _common_ancestor(headline, found)
+    # Only where that block surely is the story: it holds most of the page's paragraph text.
+    told = _paragraph_chars(story)
+    if told < _paragraph_chars(root) * _MAIN_PARAGRAPHS:
+        return []
+    out: list[LexborNode] = []
+    node = story
+    while node is not None and node.tag not in ("body", "html"):
+        sibling = node.next
+        while sibling is not None:
+            if (
+                sibling.is_element_node
+                and _opens_story(sibling, headline)
+                and _paragraph_chars(sibling) < told
+            ):
+                out.append(sibling)
+            sibling = sibling.next
+        node = node.parent
+    return out
+
+
+def _common_ancestor(one: LexborNode, other: LexborNode) -> LexborNode:
+    line = {node.mem_id for node in [one, *_ancestors(one)]}
+    node = other
+    while node.mem_id not in line and node.parent is not None:
+        node = node.parent
+    return node
+
+
+def _opens_story(node: LexborNode, headline: LexborNode) -> bool:
+    """A block opening with a title (at most a kicker above it) other than the headline, above at least
+    two paragraphs of text."""
+    title = node.css_first(_STORY_TITLE)
+    if title is None or clean_text(title.text(deep=True)) == clean_text(headline.text(deep=True)):
+        return False
+    above = (node.text(deep=True) or "").find((title.text(deep=True) or "").strip())
+    paras = [p for p in node.css("p") if len(p.text(deep=True)) >= _STORY_PARAGRAPH_CHARS]
+    return 0 <= above <= _TITLE_LEAD_CHARS and len(paras) >= _STORY_PARAGRAPHS
 
 
 def _h1_containers(root: LexborNode, own: LexborNode, headline: LexborNode) -> list[LexborNode]:
@@ -266,9 +327,33 @@ def main_article(page: Page, root: LexborNode) -> LexborNode | None:
     found = next((a for a in articles if _holds_headline(a, page.meta.title)), None)
     if found is not None:
         return found
-    sole = articles if len(articles) == 1 else [] if articles else root.css("main")
+    sole = articles if len(articles) == 1 else [] if articles else root.css("main") or _story_unit(page, root)
     holds_most = len(sole) == 1 and _paragraph_chars(sole[0]) >= _paragraph_chars(root) * _MAIN_PARAGRAPHS > 0
     return sole[0] if holds_most else None
+
+
+def _story_unit(page: Page, root: LexborNode) -> list[LexborNode]:
+    """The smallest block holding both the headline and the page's dominant text block, on a page
+    marked up with neither <article> nor <main>, where that block is a story told in paragraphs."""
+    headline = next((h1 for h1 in root.css("h1") if _holds_headline(h1, page.meta.title)), None)
+    if headline is None or (found := _story_block(root)) is None:
+        return []
+    unit = _common_ancestor(headline, found)
+    # The block must be most of what the unit says: a story, not a box beside one told otherwise.
+    if unit.tag in ("body", "html") or _words(found) < _words(unit) * _MAIN_SHARE:
+        return []
+    return [unit]
+
+
+def _story_block(root: LexborNode) -> LexborNode | None:
+    """The dominant text block (`scraper.evidence`) when it tells a story in paragraphs: it has a few
+    sentences' worth of words, and paragraphs make most of its text (not a caption, not a page of
+    <div>s and <br>s with a stray <p>)."""
+    found = dominant_block(root)
+    if found is None or found[1] < _STORY_BLOCK_WORDS:
+        return None
+    block = found[0]
+    return block if _paragraph_chars(block) >= len(block.text(deep=True)) * _STORY_BLOCK_PARAGRAPHS else None
 
 
 def _holds_headline(node: LexborNode, title: str | None) -> bool:

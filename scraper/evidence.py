@@ -48,17 +48,25 @@ def read_evidence(meta: Metadata, root: LexborNode | None) -> Evidence:
 
 
 def _dominant_block_words(root: LexborNode) -> int:
-    """Words in the paragraphs of the element whose own `<p>` children hold the most, skipping blocks
-    interleaved with linked headlines (a list of teasers with their summaries)."""
+    found = dominant_block(root)
+    return found[1] if found else 0
+
+
+def dominant_block(root: LexborNode) -> tuple[LexborNode, int] | None:
+    """The element whose `<p>` children and grandchildren hold the most words, and their words,
+    skipping blocks interleaved with linked headlines (a list of teasers with their summaries).
+    Grandchildren count because many sites wrap each paragraph in a block of its own."""
     words: dict[int, int] = {}
     parents: dict[int, LexborNode] = {}
     for para in root.css("p"):
+        count = word_count(para.text(deep=True))
         parent = para.parent
-        if parent is not None:
-            key = parent.mem_id
-            words[key] = words.get(key, 0) + word_count(para.text(deep=True))
-            parents.setdefault(key, parent)
+        for holder in (parent, parent.parent if parent is not None else None):
+            if holder is not None:
+                key = holder.mem_id
+                words[key] = words.get(key, 0) + count
+                parents.setdefault(key, holder)
     for key in sorted(words, key=words.__getitem__, reverse=True)[:_CANDIDATE_BLOCKS]:
         if len(parents[key].css(_TEASER_HEADINGS)) <= _MAX_TEASERS:
-            return words[key]
-    return 0
+            return parents[key], words[key]
+    return None

@@ -95,7 +95,8 @@ def problem(paragraphs: list[str], is_article: bool, evidence: Evidence) -> str 
         return failure
     words = word_count(" ".join(paragraphs))
     if not is_article:
-        return "no article, where the page says it is one" if evidence.says_article and words == 0 else None
+        strong = evidence.says_article or evidence.has_story_block
+        return "no article, where the page says it has one" if strong else None
     if words < evidence.promised_words * SHORT_SHARE:
         return f"{words} words, where the page promises {evidence.promised_words}"
     return None
