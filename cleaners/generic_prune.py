@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborNode
 
 from cleaners.base import INVISIBLE, Page, drop_outermost
-from scraper.evidence import dominant_block
+from scraper.evidence import SUBSTANTIAL_WORDS, dominant_block
 from scraper.templates import block_hash, blocks
 from scraper.text import class_and_id, clean_text
 
@@ -56,18 +56,23 @@ def prune(
     # A block holding the headline or much of the page's text is the article, whatever its markup
     # says: some pages hide the story with CSS until a script shows it, wrap the whole page in a
     # <form>, or give the story's wrapper a newsletter box's class.
+    # So is a block holding the page's dominant text block when that tells a story (its wrapper named
+    # like an ad slot, say, while readers' comments outweigh it).
     text, paragraphs = len(root.text(deep=True)), _paragraph_chars(root)
+    story = _story_line(page, root)
     chrome = [
         (node, f"selector {selector}")
         for selector in selectors
         if selector not in INVISIBLE
         for node in root.css(selector)
-        if _not_main(node, text, paragraphs)
+        if node.mem_id not in story and _not_main(node, text, paragraphs)
     ]
     drop_outermost(chrome, removed)
     named = [(node, name) for node in root.css("[class], [id]") if (name := _boilerplate_name(node))]
     named = [
-        (node, f"boilerplate class/id {name}") for node, name in named if _not_main(node, text, paragraphs)
+        (node, f"boilerplate class/id {name}")
+        for node, name in named
+        if node.mem_id not in story and _not_main(node, text, paragraphs)
     ]
     drop_outermost(named, removed)
     teasers = [(n, "teaser card") for n in root.css(_TEASER_CARDS) if len(n.text()) < text * _MAIN_SHARE]
@@ -80,6 +85,30 @@ def prune(
     drop_outermost(appended, removed)
     drop_outermost([(node, "story after the article") for node in _stories_after(page, root)], removed)
     return root
+
+
+def _story_line(page: Page, root: LexborNode) -> set[int]:
+    """The blocks that hold the story, with the blocks around them: the dominant text block
+    (`scraper.evidence`) when it holds a story's worth of running text, and the block of the first
+    sentence below the headline."""
+    blocks = []
+    found = dominant_block(root)
+    if found is not None and found[1] >= SUBSTANTIAL_WORDS:
+        blocks.append(found[0])
+    if (first := _first_sentence_below_headline(page, root)) is not None and first.parent is not None:
+        blocks.append(first.parent)
+    return {node.mem_id for block in blocks for node in (block, *_ancestors(block))}
+
+
+def _first_sentence_below_headline(page: Page, root: LexborNode) -> LexborNode | None:
+    """The first paragraph of running text after the page's headline (its h1): where the story starts."""
+    below = False
+    for node in root.css("h1, p"):
+        if node.tag == "h1":
+            below = below or _holds_headline(node, page.meta.title)
+        elif below and len(node.text(deep=True).split()) >= _FIRST_SENTENCE_WORDS:
+            return node
+    return None
 
 
 def _not_main(node: LexborNode, text: int, paragraphs: int) -> bool:
@@ -159,6 +188,7 @@ _STORY_TITLE = "h1, h2, h3"
 _OWN_STORY_SHARE = 0.25  # of the paragraph text: less, and the page's own story may be elsewhere
 _TITLE_LEAD_CHARS = 200  # text a story's container may show above its title (a kicker, a date)
 _STORY_PARAGRAPHS, _STORY_PARAGRAPH_CHARS = 2, 60  # the text of a story below its title
+_FIRST_SENTENCE_WORDS = 12  # a paragraph below the headline this long is the story, not a byline or date
 _STORY_BLOCK_WORDS, _STORY_BLOCK_PARAGRAPHS = 80, 0.5  # a story's own text block: words, paragraph share
 
 

@@ -29,6 +29,7 @@ class Evidence:
     says_article: bool  # JSON-LD article type or og:type=article
     structured_words: int  # words of the JSON-LD articleBody, else its wordCount; 0 when absent
     block_words: int  # words in the paragraphs of the dominant text block; 0 when there is none
+    shown_code: tuple[str, ...] = ()  # the text of the page's <pre> and <code> blocks: code as content
 
     @property
     def promised_words(self) -> int:
@@ -44,24 +45,25 @@ class Evidence:
 def read_evidence(meta: Metadata, root: LexborNode | None) -> Evidence:
     """The evidence of a page from its metadata and its unmodified tree."""
     structured = word_count(meta.article_body) if meta.article_body else meta.word_count or 0
-    return Evidence(meta.says_article, structured, _dominant_block_words(root) if root else 0)
-
-
-def _dominant_block_words(root: LexborNode) -> int:
+    if root is None:
+        return Evidence(meta.says_article, structured, 0)
+    code = tuple(" ".join(node.text(deep=True).split()) for node in root.css("pre, code"))
     found = dominant_block(root)
-    return found[1] if found else 0
+    return Evidence(meta.says_article, structured, found[1] if found else 0, code)
 
 
 def dominant_block(root: LexborNode) -> tuple[LexborNode, int] | None:
     """The element whose `<p>` children and grandchildren hold the most words, and their words,
     skipping blocks interleaved with linked headlines (a list of teasers with their summaries).
-    Grandchildren count because many sites wrap each paragraph in a block of its own."""
+    Grandchildren count because many sites wrap each paragraph in a block of its own; not through
+    list items, which are items of a list (comments, teasers), not the paragraphs of one text."""
     words: dict[int, int] = {}
     parents: dict[int, LexborNode] = {}
     for para in root.css("p"):
         count = word_count(para.text(deep=True))
         parent = para.parent
-        for holder in (parent, parent.parent if parent is not None else None):
+        grandparent = parent.parent if parent is not None and parent.tag != "li" else None
+        for holder in (parent, grandparent):
             if holder is not None:
                 key = holder.mem_id
                 words[key] = words.get(key, 0) + count

@@ -41,13 +41,17 @@ SHORT_SHARE = 0.5
 _PROSE_WORDS = 8  # a paragraph of fewer words is a label, a menu item or a caption, not running text
 
 
-def leaked_code(paragraph: str) -> bool:
-    """Whether a paragraph is stylesheet or script source rather than text."""
+def leaked_code(paragraph: str, evidence: Evidence) -> bool:
+    """Whether a paragraph is stylesheet or script source rather than text. Code the page shows as
+    code (in <pre> or <code>: a programming article's examples) is text."""
     if len(paragraph) < _CODE_MIN_CHARS or ("{" not in paragraph and "(" not in paragraph):
         return False
     if len(_SYNTAX.findall(paragraph)) < len(paragraph) * _CODE_DENSITY:
         return False
-    return bool(_CSS_RULE.search(paragraph) or _SCRIPT.search(paragraph))
+    if not (_CSS_RULE.search(paragraph) or _SCRIPT.search(paragraph)):
+        return False
+    start = " ".join(paragraph.split())[:_CODE_MIN_CHARS]
+    return not any(start in shown for shown in evidence.shown_code)
 
 
 def chrome_opening(paragraphs: list[str]) -> int:
@@ -74,15 +78,17 @@ def _menu_item(para: str) -> bool:
     )
 
 
-def prose_words(paragraphs: list[str]) -> int:
+def prose_words(paragraphs: list[str], evidence: Evidence) -> int:
     """Words in running text: paragraphs long enough to be sentences, code left out."""
     return sum(
-        words for para in paragraphs if (words := word_count(para)) >= _PROSE_WORDS and not leaked_code(para)
+        words
+        for para in paragraphs
+        if (words := word_count(para)) >= _PROSE_WORDS and not leaked_code(para, evidence)
     )
 
 
-def _unclean(paragraphs: list[str]) -> str | None:
-    if any(leaked_code(para) for para in paragraphs):
+def _unclean(paragraphs: list[str], evidence: Evidence) -> str | None:
+    if any(leaked_code(para, evidence) for para in paragraphs):
         return "stylesheet or script source in the body"
     if chrome_opening(paragraphs):
         return "the body opens with skip links or a menu"
@@ -91,12 +97,12 @@ def _unclean(paragraphs: list[str]) -> str | None:
 
 def problem(paragraphs: list[str], is_article: bool, evidence: Evidence) -> str | None:
     """The first check the body fails, in words for `--explain`; None when it passes them all."""
-    if failure := _unclean(paragraphs):
+    if failure := _unclean(paragraphs, evidence):
         return failure
-    words = word_count(" ".join(paragraphs))
     if not is_article:
         strong = evidence.says_article or evidence.has_story_block
         return "no article, where the page says it has one" if strong else None
+    words = word_count(" ".join(paragraphs))
     if words < evidence.promised_words * SHORT_SHARE:
         return f"{words} words, where the page promises {evidence.promised_words}"
     return None
@@ -104,20 +110,18 @@ def problem(paragraphs: list[str], is_article: bool, evidence: Evidence) -> str 
 
 def better(reading: list[str], reading_is_article: bool, current: list[str], evidence: Evidence) -> bool:
     """Whether an independent `reading` of the page beats the `current` body that failed a check. The
-    reading must be an article and pass the checks itself; then it wins with half again as much running
-    text, or with nearly as much where the current body also held code or a menu. A reading far longer
-    than the page promises has taken in comments or lists, and loses."""
-    if not reading_is_article or _unclean(reading):
+    reading must be an article and pass the checks itself. It wins when it holds half again as much
+    running text, or nearly as much where the current body also held code or a menu, but not when it
+    is far longer than the page promises (it has taken in comments or lists)."""
+    if not reading_is_article or _unclean(reading, evidence):
         return False
-    kept = scrub(list(current))
-    ours, theirs = prose_words(kept), prose_words(reading)
+    kept = scrub(current, evidence)
+    ours, theirs = prose_words(kept, evidence), prose_words(reading, evidence)
     if 0 < evidence.promised_words * 3 < theirs:
         return False
     return theirs >= ours * 1.5 or (len(kept) < len(current) and theirs >= ours * 0.8)
 
 
-def scrub(paragraphs: list[str]) -> list[str]:
-    """The body without stylesheet or script paragraphs and without an opening menu (in place)."""
-    del paragraphs[: chrome_opening(paragraphs)]
-    paragraphs[:] = [para for para in paragraphs if not leaked_code(para)]
-    return paragraphs
+def scrub(paragraphs: list[str], evidence: Evidence) -> list[str]:
+    """The body without stylesheet or script paragraphs and without an opening menu."""
+    return [para for para in paragraphs[chrome_opening(paragraphs) :] if not leaked_code(para, evidence)]

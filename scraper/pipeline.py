@@ -15,7 +15,7 @@ from scraper import invariants
 from scraper.article import Article, CleanerInfo, Image, content_hash, word_count
 from scraper.decode import decode
 from scraper.errors import ExtractError
-from scraper.evidence import read_evidence
+from scraper.evidence import Evidence, read_evidence
 from scraper.metadata import read_metadata
 from scraper.templates import TemplateStore, page_blocks
 from scraper.text import clean_text, join_paragraphs
@@ -67,7 +67,7 @@ def clean(page: Page, templates: TemplateStore | None = None) -> Cleaned:
     if cleaned is not None and not invariants.better(
         fallback.paragraphs, fallback.is_article, cleaned.paragraphs, page.evidence
     ):
-        _scrub(cleaned)
+        _scrub(cleaned, page.evidence)
         return cleaned
     fallback.fallback_from = site_cleaner.name
     fallback.removed.insert(0, ("fallback", f"{site_cleaner.name} {failure}"))
@@ -83,17 +83,17 @@ def _checked(page: Page, cleaned: Cleaned, template: frozenset[str]) -> Cleaned:
         return cleaned
     reading = generic.clean(_reparsed(page), template, unpruned=True)
     if not invariants.better(reading.paragraphs, reading.is_article, cleaned.paragraphs, page.evidence):
-        _scrub(cleaned)
+        _scrub(cleaned, page.evidence)
         return cleaned
     reading.fallback_from = cleaned.fallback_from or cleaned.cleaner
     reading.removed.insert(0, ("safety net", f"{cleaned.cleaner}: {failure}"))
     return reading
 
 
-def _scrub(cleaned: Cleaned) -> None:
+def _scrub(cleaned: Cleaned, evidence: Evidence) -> None:
     """Take leaked stylesheet or script paragraphs and an opening menu out of a body that keeps its
     cleaner, each recorded for --explain."""
-    kept = invariants.scrub(list(cleaned.paragraphs))
+    kept = invariants.scrub(cleaned.paragraphs, evidence)
     cleaned.removed += [("body check", para) for para in cleaned.paragraphs if para not in kept]
     cleaned.paragraphs = kept
 
@@ -101,6 +101,13 @@ def _scrub(cleaned: Cleaned) -> None:
 def _reparsed(page: Page) -> Page:
     """The page on a fresh tree, for a second cleaner after one has changed the first."""
     return replace(page, tree=LexborHTMLParser(page.html))
+
+
+def site_fallback(site: str | None, fallback_from: str | None) -> str | None:
+    """The site whose own cleaner could not clean an article's page (the generic cleaner did), from
+    the article's `site` and `cleaner.fallback_from`: what an operator counts to learn that a site
+    changed its markup."""
+    return (site or fallback_from) if fallback_from and fallback_from != generic.NAME else None
 
 
 def site_of(page: Page) -> str | None:

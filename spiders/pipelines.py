@@ -23,7 +23,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from scraper.errors import ExtractError, WriteError
 from scraper.limits import PageTimeout, time_limit
-from scraper.pipeline import extract
+from scraper.pipeline import extract, site_fallback
 from scraper.state import CrawlState, is_newer
 from scraper.status import WRITE_FAILED_REASON
 from spiders.jsonl import Appender, recover
@@ -119,6 +119,8 @@ class ArticlePipeline:
             self._count("errors/article/extract_crash")
             raise _drop(f"{item['url']}: {error}") from error
         urls, lastmod = item["urls"], item["lastmod"]
+        if fallback := site_fallback(article["site"], article["cleaner"]["fallback_from"]):
+            self._count(f"cleaner_fallback/{fallback}")
         since = self.spider.since
         if not article["is_article"]:
             self.state.mark_fetched(urls, lastmod)

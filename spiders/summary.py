@@ -32,6 +32,7 @@ DISCOVERY, ARTICLE = "discovery", "article"  # the roles of requests, and the er
 ROLE = "role"  # the request meta key that holds its role
 SKIPS = ("skipped_seen", "skipped_unchanged", "skipped_old", "not_articles", "skipped_non_html")
 WRITE_ERROR = PREFIX + "write_error"  # "FILE: reason" of the write that stopped the crawl
+FALLBACK = PREFIX + "cleaner_fallback/"  # + site: pages its site cleaner left to the generic one
 
 
 def role_of(request: Request | None) -> str:
@@ -60,6 +61,10 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         **{skip: int(stats.get(PREFIX + skip, 0)) for skip in SKIPS},
         "errors": {DISCOVERY: errors(DISCOVERY), ARTICLE: errors(ARTICLE)},
         "reclaimed": int(stats.get(PREFIX + "reclaimed", 0)),
+        # site -> pages its own cleaner could not clean (the generic one did): a site changed its markup
+        "cleaner_fallbacks": {
+            k.removeprefix(FALLBACK): v for k, v in sorted(stats.items()) if k.startswith(FALLBACK)
+        },
         "write_error": stats.get(WRITE_ERROR),
         "finish_reason": stats.get("finish_reason"),
     }
@@ -84,6 +89,10 @@ def format_summary(summary: dict[str, Any]) -> str:
     ]
     if summary["reclaimed"]:
         parts.append(f"reclaimed from dead workers: {summary['reclaimed']} requests")
+    if summary["cleaner_fallbacks"]:
+        parts.append(
+            f"site cleaners that fell back to the generic one: {_kinds(summary['cleaner_fallbacks'])}"
+        )
     if summary["write_error"]:
         parts.append(f"write failed: {summary['write_error']}")
     status = summary["status"]

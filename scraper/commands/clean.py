@@ -20,6 +20,7 @@ import os
 import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -138,7 +139,7 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 report.message(f"{outcome.source}: {outcome.error}")
                 if errors:
                     errors.write(_error_json(outcome))
-            report.count(failed=outcome.error is not None)
+            report.count(failed=outcome.error is not None, fallback=outcome.fallback)
         sink.finish()
     except WriteError as error:
         report.message(f"scraper clean: {error}; stopped (--resume goes on from here)")
@@ -149,6 +150,9 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if errors:
             errors.close()
         report.close()
+    if report.fallbacks:
+        counts = ", ".join(f"{site} {count}" for site, count in sorted(report.fallbacks.items()))
+        print(f"site cleaners that fell back to the generic one: {counts}", file=sys.stderr)
     if report.failed:
         print(f"{report.failed} of {report.pages} pages failed", file=sys.stderr)
     return PARTIAL if report.failed else OK
@@ -184,6 +188,7 @@ class Outcome:
     error: str | None = None
     explain: str | None = None
     template: tuple[str, str, frozenset[str]] | None = None  # the first pass: what the page adds
+    fallback: str | None = None  # the site whose cleaner could not clean the page (the generic one did)
 
 
 Work = Callable[[list[Item]], list[Outcome]]
@@ -219,12 +224,17 @@ def clean_page(item: Item, *, explain: bool = False, timeout: float | None = Non
             page, cleaned = pipeline.explain(
                 item.html, item.url, content_type=item.content_type, templates=_store
             )
-            line = pipeline.build_article(page, cleaned).to_json()
+            article = pipeline.build_article(page, cleaned)
     except ExtractError as error:
         return Outcome(item.source, error=str(error))
     except Exception as error:
         return Outcome(item.source, error=f"{type(error).__name__}: {error}")
-    return Outcome(item.source, line, explain=_explain_text(item.source, cleaned) if explain else None)
+    return Outcome(
+        item.source,
+        article.to_json(),
+        explain=_explain_text(item.source, cleaned) if explain else None,
+        fallback=pipeline.site_fallback(article.site, article.cleaner.fallback_from),
+    )
 
 
 def _explain_text(source: str, cleaned: Cleaned) -> str:
@@ -341,11 +351,14 @@ class Report:
     def __init__(self, live: bool) -> None:
         self.live = live
         self.pages = self.failed = 0
+        self.fallbacks: Counter[str] = Counter()  # site -> pages its cleaner handed to the generic one
         self._start = self._drawn = time.monotonic()
 
-    def count(self, *, failed: bool) -> None:
+    def count(self, *, failed: bool, fallback: str | None = None) -> None:
         self.pages += 1
         self.failed += failed
+        if fallback:
+            self.fallbacks[fallback] += 1
         if self.live and time.monotonic() - self._drawn > 0.2:
             self._draw()
 
