@@ -54,6 +54,7 @@ GENERIC_DROP = (
 )
 
 _LIST_MARKER = re.compile(r"^[-*•]\s+")
+_WORD = re.compile(r"\w")
 # A byline above the story, as a paragraph of its own: "Von Karim Natour", "By Ana Ruiz and Tom Lee".
 # Case matters: names are capitalised, "By the river" is text.
 _BYLINE = re.compile(
@@ -122,6 +123,9 @@ def clean(page: Page, template: frozenset[str] = frozenset(), *, unpruned: bool 
             continue
         if is_date_line(para):
             result.removed.append(("date line", para))
+            continue
+        if not _WORD.search(para):  # table rules ("| | |") that trafilatura prints for layout tables
+            result.removed.append(("no words", para))
             continue
         kept.append(para)
     pop_credits(kept, result)
