@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import orjson
@@ -14,6 +15,7 @@ import pytest
 from scraper import explain, extract
 from scraper.bench_score import body_match
 from tests.conftest import sample_pages
+from tests.crawl_site import NewsSite, Served, read_lines, scraper_crawl
 from tests.support.redesign import containers_renamed
 
 SITES = ("arabnews.com", "devdiscourse.com", "naija247news.com", "nknews.org", "theweek.com")
@@ -89,3 +91,22 @@ def test_a_working_site_cleaner_is_not_second_guessed() -> None:
         page, expected = first_sample(site)
         article = extract(page.read_bytes(), url=expected["url"])
         assert article.cleaner.name == expected["cleaner"]["name"] and article.cleaner.fallback_from is None
+
+
+def test_a_crawl_counts_fallbacks_per_site(tmp_path: Path) -> None:
+    """The test site serves every seed site's samples redesigned: the crawl emits each article, and
+    its summary counts the fallbacks per site, so an operator learns the day a site changed."""
+    site = NewsSite(2, traps=False)
+    for sample in site.samples:
+        host = sample.path.split("/")[1]
+        if sample.cleaner != "generic":
+            sample.html = containers_renamed(sample.html.decode("utf-8"), host).encode("utf-8")
+    with Served(site):
+        summary = scraper_crawl(site, tmp_path, tmp_path / "out.jsonl", "--state", ":memory:")
+    hosts = (sample.path.split("/")[1] for sample in site.samples if sample.cleaner != "generic")
+    per_site = Counter(host.removeprefix("www.") for host in hosts)
+    assert summary["cleaner_fallbacks"] == dict(per_site)
+    articles = read_lines(tmp_path / "out.jsonl")
+    redesigned = [a for a in articles if a["cleaner"]["fallback_from"]]
+    assert len(redesigned) == sum(per_site.values())
+    assert all(a["cleaner"]["name"] == "generic" and a["word_count"] > 100 for a in redesigned)
