@@ -1,6 +1,6 @@
-"""NK News specifics: the real saved page of 2019 (../shared/real-pages, skipped when absent), whose
-hidden #fullContent is repeated by the paywall teaser #excerptContent, and the pull-quote rule, which
-must drop a blockquote repeating the text but keep a real quotation."""
+"""NK News specifics: the real saved page of 2019 (../shared/real-pages; skipped when absent, a failure
+under CI), whose hidden #fullContent is repeated by the paywall teaser #excerptContent, and the
+pull-quote rule, which must drop a blockquote repeating the text but keep a real quotation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scraper import explain, extract
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, need_shared
 
 REAL = "real-pages/nknews.org_2019-10_state-media-fake-news.html"
 REAL_URL = "https://www.nknews.org/2019/10/why-north-korean-and-russian-state-media-are-joining-forces-to-fight-fake-news/"
@@ -19,10 +19,7 @@ TEASER_START = "This week a delegation from Russia’s RT news service spent thr
 
 @pytest.fixture
 def real_page(shared: Path) -> bytes:
-    path = shared / REAL
-    if not path.exists():
-        pytest.skip(f"{REAL} is not present")
-    return path.read_bytes()
+    return need_shared(shared / REAL).read_bytes()
 
 
 def test_real_page_metadata(real_page: bytes) -> None:
