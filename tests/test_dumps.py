@@ -97,6 +97,29 @@ def test_warc_with_broken_records_gives_every_good_record_once(tmp_path: Path) -
     assert errors[2:] == ["2 of 7 pages failed"]
 
 
+POLISH_TITLE = "Łódź i Kraków mają nowe tramwaje"
+POLISH_TEXT = "Władze Łodzi i Krakowa zamówiły czterdzieści nowych tramwajów, które wyjadą na ulice jesienią."
+
+
+def test_warc_record_charset_given_only_in_its_http_header(tmp_path: Path) -> None:
+    """Neither a BOM nor a <meta> names the charset, and detection reads these ISO-8859-2 bytes as
+    another charset: only the record's HTTP Content-Type says how to decode them."""
+    paragraphs = "".join(f"<p>{POLISH_TEXT} ({n})</p>" for n in range(6))
+    page = f"<html><head><title>{POLISH_TITLE}</title></head><body><article><h1>{POLISH_TITLE}</h1>"
+    page += f"{paragraphs}</article></body></html>"
+    warc = tmp_path / "crawl.warc.gz"
+    with open(warc, "wb") as stream:
+        response(WARCWriter(stream, gzip=True), "https://example.pl/tramwaje", page.encode("iso-8859-2"),
+                 "text/html; charset=ISO-8859-2")  # fmt: skip
+
+    result = clean(warc)
+
+    assert result.returncode == 0, result.stderr
+    [article] = lines(result.stdout)
+    assert article["title"] == POLISH_TITLE
+    assert article["body"].split("\n\n")[0] == f"{POLISH_TEXT} (0)"
+
+
 def test_uncompressed_warc_with_a_wrong_content_length_loses_only_that_record(tmp_path: Path) -> None:
     warc = tmp_path / "crawl.warc"
     with open(warc, "wb") as stream:
@@ -225,6 +248,26 @@ def test_resume_of_a_finished_output_does_only_the_new_inputs(tmp_path: Path) ->
     assert out.read_bytes().startswith(first)
     assert [a["title"] for a in lines(out.read_bytes())] == ["Old", "New"]
     assert time.monotonic() - started < 60
+
+
+def test_resume_of_a_jsonl_dump_does_each_remaining_record_once(tmp_path: Path) -> None:
+    """A dump cleaned up to its second record, then grown to four: the resumed run does records 3 and 4,
+    each once, in order."""
+    dump, out = tmp_path / "dump.jsonl", tmp_path / "out.jsonl"
+    records = [
+        orjson.dumps({"url": f"https://example.com/{n}", "html": article_page(f"Dumped {n}")})
+        for n in range(4)
+    ]
+    dump.write_bytes(b"\n".join(records[:2]) + b"\n")
+    assert clean(dump, "-o", out).returncode == 0
+    dump.write_bytes(b"\n".join(records) + b"\n")
+
+    result = clean(dump, "-o", out, "--resume", "-j", "1")
+
+    assert result.returncode == 0, result.stderr
+    assert [a["title"] for a in lines(out.read_bytes())] == [f"Dumped {n}" for n in range(4)]
+    sources = [json.loads(line) for line in (tmp_path / "out.jsonl.sources").read_text().splitlines()]
+    assert sources == [f"{dump}:{n}" for n in range(1, 5)]
 
 
 @pytest.mark.parametrize("cut", ["article-without-source", "partial-lines"])

@@ -86,6 +86,26 @@ def test_drops_next_story_appended_below() -> None:
     assert "old bridge" not in article.body
 
 
+def test_drops_a_sibling_story_appended_in_the_same_wrapper() -> None:
+    """Infinite scroll puts the next story beside the article, in the wrapper they share; it has its own
+    headline (an h2 here) and as much text as the article."""
+    story = [
+        "The old bridge over the canal closes for a month from Monday while its deck is replaced.",
+        "Buses will take a detour through the market square, adding ten minutes to the journey.",
+        "Engineers found rust in the supports last winter, and the council brought the work forward.",
+    ]
+    own = "".join(f"<p>{p}</p>" for p in [LEAD, *PARAS])
+    nxt = "<article><h2>Bridge closes for repairs</h2>" + "".join(f"<p>{p}</p>" for p in story) + "</article>"
+    page = (
+        "<html><head><title>Council approves harbour plan | The Gazette</title></head><body>"
+        f'<div class="stories"><article><h1>Council approves harbour plan</h1>{own}</article>{nxt}</div>'
+        "</body></html>"
+    )
+    _, cleaned = explain(page, "https://gazette.example/news/2025/03/harbour-plan")
+    assert cleaned.paragraphs == [LEAD, *PARAS]
+    assert ("appended article", "Bridge closes for repairs " + " ".join(story)) in cleaned.removed
+
+
 def _front(title: str) -> str:
     """A front: twenty teasers, each a linked headline, a one-line summary and a time."""
     teasers = "".join(
