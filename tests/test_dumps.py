@@ -19,7 +19,9 @@ from warcio.warcwriter import WARCWriter
 
 from scraper.commands.clean import CHUNK_PAGES, CHUNKS_PER_WORKER
 from scraper.output import ArticleFile
-from tests.test_clean_cli import article_page, clean, line_count, lines, start_clean, wait_for
+from tests.support.fifo import Fifo
+from tests.support.waiting import wait_for
+from tests.test_clean_cli import article_page, clean, line_count, lines, start_clean
 
 RUSSIAN_TITLE = "Паромы будут ходить и зимой"
 
@@ -181,29 +183,47 @@ def test_errors_file_lists_each_failure_with_its_source(tmp_path: Path) -> None:
 
 
 def test_resume_after_sigkill_finishes_with_every_page_once(tmp_path: Path) -> None:
-    warc = tmp_path / "crawl.warc.gz"
+    """The dump is a pipe the test writes: the run is killed before it has the last record, so for
+    certain mid-run, with pages in flight in its two workers."""
     urls = [f"https://example.com/story/{n}" for n in range(400)]
-    write_warc(warc, ((url, f"Story {n}") for n, url in enumerate(urls)))
-    out = tmp_path / "out.jsonl"
+    records = [
+        orjson.dumps({"url": url, "html": article_page(f"Story {n}", lead=f"Story {n} begins")}) + b"\n"
+        for n, url in enumerate(urls)
+    ]
+    dump, out, part = tmp_path / "dump.jsonl", tmp_path / "out.jsonl", tmp_path / "out.jsonl.part"
+    fifo = Fifo(dump)
 
-    run = start_clean(warc, "-o", out, "--resume", "-j", "2")
-    wait_for(lambda: line_count(tmp_path / "out.jsonl.part") >= 30)
+    run = start_clean(dump, "-o", out, "--resume", "-j", "2")
+    fifo.open()
+    # Fed one record at a time until 30 lines are out; the pipe holds only a few dozen records, so
+    # that happens long before the last record.
+    for record in records[:-1]:
+        if line_count(part) >= 30:
+            break
+        fifo.write(record)
+    assert line_count(part) >= 30
     workers = workers_of(run.pid)
     assert len(workers) == 2
     run.send_signal(signal.SIGKILL)
-    assert run.wait(timeout=30) == -signal.SIGKILL
+    run.communicate(timeout=30)
+    assert run.returncode == -signal.SIGKILL
+    fifo.close()
     assert not out.exists()  # never half-written: the output appears when a run completes
-    assert line_count(tmp_path / "out.jsonl.part") < len(urls)
-    wait_for(lambda: not any(os.path.exists(f"/proc/{pid}") for pid in workers), timeout=10)
+    assert line_count(part) < len(urls)
+    wait_for(lambda: not any(os.path.exists(f"/proc/{pid}") for pid in workers))
 
-    result = clean(warc, "-o", out, "--resume", "-j", "2")
+    resumed = start_clean(dump, "-o", out, "--resume", "-j", "2")
+    fifo.open()
+    fifo.write(b"".join(records))
+    fifo.close()
 
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.decode().startswith("resuming: ")
+    stderr = resumed.communicate(timeout=120)[1].decode()
+    assert resumed.returncode == 0, stderr
+    assert stderr.startswith("resuming: ")
     assert sorted(articles_by_url(out.read_bytes())) == sorted(urls)
     sources = (tmp_path / "out.jsonl.sources").read_text().splitlines()
-    assert len(sources) == len(set(sources)) == len(urls)
-    assert sorted(os.listdir(tmp_path)) == ["crawl.warc.gz", "out.jsonl", "out.jsonl.sources"]
+    assert sorted(map(json.loads, sources)) == sorted(f"{dump}:{n}" for n in range(1, len(urls) + 1))
+    assert sorted(os.listdir(tmp_path)) == ["dump.jsonl", "out.jsonl", "out.jsonl.sources"]
 
 
 def workers_of(pid: int) -> list[int]:
@@ -213,22 +233,42 @@ def workers_of(pid: int) -> list[int]:
     return [int(child) for child in children if Path(f"/proc/{child}/cmdline").read_bytes() == command]
 
 
+def slow_page() -> bytes:
+    """A page that takes seconds to clean (about 9 s; 200,000 paragraphs), where a page takes ~25 ms."""
+    paragraph = "<p>The council voted on the harbour plan after a debate of four hours.</p>"
+    return f"<html><body><h1>Endless</h1>{paragraph * 200_000}</body></html>".encode()
+
+
 def test_a_killed_worker_fails_only_the_pages_in_flight(tmp_path: Path) -> None:
+    """The first page takes seconds, so it is certainly in flight when a worker is killed: the workers
+    start with the first chunk, and the kill follows within milliseconds."""
     warc = tmp_path / "crawl.warc.gz"
     urls = [f"https://example.com/story/{n}" for n in range(400)]
-    write_warc(warc, ((url, f"Story {n}") for n, url in enumerate(urls)))
+    with open(warc, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        response(writer, "https://example.com/slow", slow_page(), "text/html; charset=utf-8")
+        for n, url in enumerate(urls):
+            response(writer, url, article_page(f"Story {n}").encode(), "text/html; charset=utf-8")
     out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
 
     run = start_clean(warc, "-o", out, "--errors", errors, "-j", "2")
-    wait_for(lambda: line_count(tmp_path / "out.jsonl.part") >= 30)
+    wait_for(lambda: bool(workers_of(run.pid)))
     os.kill(workers_of(run.pid)[0], signal.SIGKILL)  # as the out-of-memory killer would
-    assert run.wait(timeout=120) == 1
+    run.communicate(timeout=120)
+    assert run.returncode == 1
 
     failures = lines(errors.read_bytes())
-    assert 0 < len(failures) <= 2 * CHUNKS_PER_WORKER * CHUNK_PAGES
+    assert f"{warc}@0" in [failure["source"] for failure in failures]  # the slow page
+    assert len(failures) <= 2 * CHUNKS_PER_WORKER * CHUNK_PAGES
     assert all(failure["error"].startswith("the worker process died") for failure in failures)
-    assert len(articles_by_url(out.read_bytes())) + len(failures) == len(urls)
-    assert clean(warc, "-o", out, "--resume").returncode == 0
+    assert len(articles_by_url(out.read_bytes())) + len(failures) == len(urls) + 1
+    # The resume retries the failed pages; the slow one fails again, on a time limit this time.
+    resumed = clean(warc, "-o", out, "--resume", "--page-timeout", "1")
+    assert resumed.returncode == 1
+    assert resumed.stderr.decode().splitlines()[1:] == [
+        f"{warc}@0: took longer than 1 s (the page time limit)",
+        f"1 of {len(failures)} pages failed",
+    ]
     assert sorted(articles_by_url(out.read_bytes())) == sorted(urls)
 
 
