@@ -7,7 +7,8 @@ still name their real site and the pipeline picks that site's cleaner. With `tra
 has an RSS and an Atom feed and a section front with the pages a crawler must survive: a broken link, a
 500 that recovers on retry, a slow page, a redirect chain, a robots.txt-disallowed path, a non-article
 page, an AMP copy of an article (same canonical URL), and two articles whose first request fails: one
-with a connection reset, one by stalling past the download timeout.
+with a connection reset, one by stalling until the crawler gives up and asks again. `tests/fault_site.py`
+adds a gate that holds article responses, for kills that must land mid-crawl.
 """
 
 from __future__ import annotations
@@ -199,8 +200,11 @@ def load_samples() -> list[Sample]:
 
 
 RESET = 0  # a Response with this status is a connection reset (RST, no response at all)
-# The crawl tests' download timeout, and how long the stalling page makes its first request wait.
-DOWNLOAD_TIMEOUT, STALL = 2, 3.0
+# The crawl tests' download timeout: ten times the slow page's delay. The stalling page holds its first
+# request until the retry arrives (at most STALL_LIMIT), so it outlasts any download timeout.
+DOWNLOAD_TIMEOUT, SLOW, STALL_LIMIT = 5, 0.5, 120.0
+# For a crawl held at the gate of `tests/fault_site.py`: requests wait for the release, not a timeout.
+HELD = ["-s", "DOWNLOAD_TIMEOUT=3600"]
 
 
 @dataclass
@@ -220,7 +224,9 @@ def _xml(root: str, items: str, namespaces: str = "") -> bytes:
 class NewsSite:
     """The site's content, kept in memory and changeable while it is served (see `add`, `change`)."""
 
-    def __init__(self, articles: int, *, traps: bool = True, samples: bool = True, slow: float = 1.5) -> None:
+    def __init__(
+        self, articles: int, *, traps: bool = True, samples: bool = True, slow: float = SLOW
+    ) -> None:
         self.day = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
         self.articles: dict[str, Article] = {}
         self.add(articles)
@@ -232,6 +238,7 @@ class NewsSite:
         # Rendered pages by URL: rendering costs about 1 ms a page, CPU the crawl under test then lacks.
         self.pages: dict[str, bytes] = {}
         self.lock = threading.Lock()
+        self.retried: dict[str, threading.Event] = {}  # the stalling pages' second requests
         self.base = ""  # set when served
 
     # -- what the tests change between crawls --
@@ -265,11 +272,14 @@ class NewsSite:
     def _respond(self, path: str) -> Response:
         with self.lock:
             hits = self.hits[path] = self.hits.get(path, 0) + 1
+            retried = self.retried.setdefault(path, threading.Event())
         article = self.articles.get(path.removesuffix("/amp") if self.traps else path)
         if article and self.traps and hits == 1 and article in self.featured[5:7]:
             if article is self.featured[5]:
                 return Response(RESET, b"")
-            time.sleep(STALL)  # the crawler has given up by now; its retry gets the page at once
+            retried.wait(STALL_LIMIT)  # the crawler gave up on this request: its retry gets the page
+        if hits == 2:
+            retried.set()
         if article:
             url = self.url(article.path)
             if url not in self.pages:

@@ -7,11 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
-from tests.crawl_site import FAST, NewsSite, Served, crawl_args, read_lines, scraper_crawl
+from tests.crawl_site import FAST, HELD, NewsSite, Served, crawl_args, read_lines, scraper_crawl
+from tests.fault_site import FaultSite
+from tests.support.waiting import wait_for
 
 
 def canonicals(path: Path) -> set[str]:
@@ -69,36 +70,24 @@ def test_since_and_limit(tmp_path: Path) -> None:
 
 
 def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
-    site = NewsSite(60, traps=False, samples=False)
+    site = FaultSite(60, traps=False, samples=False)
+    site.hold(after=10)  # the crawl cannot finish: the kill lands after exactly 10 articles
     job = tmp_path / "job"
     job.mkdir()
     with Served(site):
-        # One page at a time, 50 ms apart, so the kill lands mid-crawl.
-        slow = [
-            "-s",
-            "AUTOTHROTTLE_ENABLED=0",
-            "-s",
-            "DOWNLOAD_DELAY=0.05",
-            "-s",
-            "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-        ]
         command = [sys.executable, "-m", "scraper", "crawl", *crawl_args(site), "-s", f"JOBDIR={job}"]
         command += ["--state", str(job / "crawl-state.sqlite"), *FAST]
         first = tmp_path / "run1.jsonl"
         with subprocess.Popen(
-            [*command, *slow, "-o", str(first)],
+            [*command, *HELD, "-o", str(first)],
             cwd=tmp_path,
             start_new_session=True,
             stderr=subprocess.DEVNULL,
         ) as crawl:
-            deadline = time.monotonic() + 60
-            while (
-                not first.exists() or first.read_bytes().count(b"\n") < 10
-            ) and time.monotonic() < deadline:
-                time.sleep(0.02)
+            wait_for(lambda: first.exists() and first.read_bytes().count(b"\n") >= 10)
             os.killpg(crawl.pid, signal.SIGKILL)  # the crawler and its extraction workers
-        killed_at = first.read_bytes().count(b"\n")
-        assert 10 <= killed_at < len(site.articles)
+        assert len(read_lines(first)) == 10
+        site.release()
 
         scraper_crawl(
             site,

@@ -3,29 +3,38 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 from pathlib import Path
 
 from scraper.status import FAILED, LOCKED, OK, PARTIAL
-from tests.crawl_site import FAST, NewsSite, Served, crawl_args, scraper_crawl
-from tests.redis_server import free_port
-from tests.test_distributed import emitted, lines, scraper, wait_for
+from tests.crawl_site import FAST, HELD, NewsSite, Served, crawl_args, scraper_crawl
+from tests.fault_site import FaultSite
+from tests.support.waiting import wait_for
+from tests.test_distributed import emitted, lines, scraper
 
 OUTPUT = "out-{run}.jsonl"  # one file per run, named by the run's start time
 
 
 def scheduled_run(site: NewsSite, workdir: Path) -> subprocess.Popen[bytes]:
-    """A run as cron starts it: the state (crawl-state.sqlite) and the output in its working directory."""
-    return scraper("crawl", *crawl_args(site), "-o", OUTPUT, *FAST, cwd=workdir, stderr=subprocess.PIPE)
+    """A run as cron starts it: the state (crawl-state.sqlite) and the output in its working directory;
+    it waits for a held site for as long as the site holds it."""
+    return scraper(
+        "crawl", *crawl_args(site), "-o", OUTPUT, *FAST, *HELD, cwd=workdir, stderr=subprocess.PIPE
+    )
 
 
 def test_overlapping_runs_never_both_crawl(tmp_path: Path) -> None:
-    site = NewsSite(100, traps=False, samples=False)
+    site = FaultSite(100, traps=False, samples=False)
+    site.hold(after=0)  # the run holding the lock cannot finish before the other one has tried
     with Served(site):
         runs = [scheduled_run(site, tmp_path) for _ in range(2)]
-        codes = [run.wait(timeout=60) for run in runs]
+        wait_for(lambda: any(run.poll() is not None for run in runs))
+        site.release()
+        stderr = [run.communicate(timeout=120)[1] for run in runs]
+    codes = [run.returncode for run in runs]
     assert sorted(codes) == [OK, LOCKED]
-    refused = runs[codes.index(LOCKED)].stderr.read().decode()  # type: ignore[union-attr]
+    refused = stderr[codes.index(LOCKED)].decode()
     assert "another crawl holds" in refused and "not crawling" in refused
     assert {site.hits[path] for path in site.articles} == {1}  # one crawl fetched each page, once
     [output] = tmp_path.glob("out-*")  # finished: no .part left
@@ -33,25 +42,32 @@ def test_overlapping_runs_never_both_crawl(tmp_path: Path) -> None:
 
 
 def test_killed_run_is_settled_and_rolled_over_by_the_next(tmp_path: Path) -> None:
-    site = NewsSite(300, traps=False, samples=False)
+    site = FaultSite(300, traps=False, samples=False)
+    site.hold(after=100)  # the kill lands after exactly 100 articles
     with Served(site):
         first = scheduled_run(site, tmp_path)
-        wait_for(lambda: any(lines(part) > 100 for part in tmp_path.glob("out-*.jsonl.*.part")))
+        wait_for(lambda: any(lines(part) >= 100 for part in tmp_path.glob("out-*.jsonl.*.part")))
         first.send_signal(signal.SIGKILL)
-        first.wait()
+        first.communicate()
+        site.release()
         scraper_crawl(site, tmp_path, tmp_path / OUTPUT)
     outputs = sorted(tmp_path.glob("out-*"))
     assert len(outputs) == 2 and all(out.suffix == ".jsonl" for out in outputs)
+    assert lines(outputs[0]) == 100
     counts = emitted(*outputs)
     assert set(counts) == {site.url(path) for path in site.articles} and set(counts.values()) == {1}
 
 
 def test_exit_codes_say_partial_success_and_failure(tmp_path: Path) -> None:
     one_off = ("--state", ":memory:", "-o", str(tmp_path / "out.jsonl"), *FAST)
-    site = NewsSite(10, samples=False, slow=0.1)  # a 404, a robots.txt-disallowed link, a 500 that recovers
+    site = NewsSite(10, samples=False)  # a 404, a robots.txt-disallowed link, a 500 that recovers
     with Served(site):
         assert scraper("crawl", *crawl_args(site), *one_off).wait(timeout=60) == PARTIAL
-    unreachable = f"http://127.0.0.1:{free_port()}/sitemap.xml"
-    failed = scraper("crawl", unreachable, *one_off, "-s", "RETRY_TIMES=0", stderr=subprocess.PIPE)
-    assert failed.wait(timeout=60) == FAILED
-    assert "connection_refused" in failed.stderr.read().decode()  # type: ignore[union-attr]
+    # A port bound and not listening refuses connections, and no other process can take it meanwhile.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        unreachable = f"http://127.0.0.1:{closed.getsockname()[1]}/sitemap.xml"
+        failed = scraper("crawl", unreachable, *one_off, "-s", "RETRY_TIMES=0", stderr=subprocess.PIPE)
+        stderr = failed.communicate(timeout=60)[1].decode()
+    assert failed.returncode == FAILED
+    assert "connection_refused" in stderr
