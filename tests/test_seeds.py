@@ -7,6 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import orjson
 import pytest
 
 from scraper import extract
@@ -72,6 +73,20 @@ def split_seed(path: Path) -> tuple[list[str], list[str]]:
     return article, [line for line in other if line not in article]
 
 
+# The samples carrying each seed's article, and how many opening paragraphs of their body the sample
+# adds (written for it, as its header says): their expected body is the seed's article text.
+SEED_SAMPLES = {
+    "000": {"arabnews.com/kursk-combat.json": 0},
+    "001": {"devdiscourse.com/putin-thanks-kim-kursk.json": 0},
+    "002": {"devdiscourse.com/north-korea-admits-troops.json": 0},
+    "003": {"theweek.com/ukraine-captures-north-korean-soldiers.json": 0},
+    "004": {
+        "naija247news.com/north-korea-troop-deployment-reports.json": 0,
+        "nknews.org/north-korea-has-not-announced-troop-deployment.json": 1,  # its subtitle
+    },
+}
+
+
 def sample_for(first_line: str) -> Path:
     for page in sorted(SAMPLES.rglob("*.htm*")):
         if norm(first_line) in norm(re.sub(r"<[^>]+>", " ", page.read_text("utf-8", errors="replace"))):
@@ -95,3 +110,14 @@ def test_seed_article_only(seed: str, shared: Path) -> None:
         if line in paragraphs or (len(line.split()) >= 4 and line.rstrip(".") in flat)
     ]
     assert not leaked, f"{page.name}: boilerplate in body"
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_SAMPLES))
+def test_expected_bodies_are_the_seed_article(seed: str, shared: Path) -> None:
+    """The goldens' bodies are the seed's article text, paragraph for paragraph (a heading's case may
+    differ where the sample's site sets it otherwise), not whatever a cleaner once returned."""
+    path = next((shared / "seeds").glob(f"{seed}_*.txt"))
+    article = [line.casefold() for line in split_seed(path)[0]]
+    for sample, added in SEED_SAMPLES[seed].items():
+        body = orjson.loads((SAMPLES / sample).read_bytes())["body"].split("\n\n")
+        assert [norm(p).casefold() for p in body[added:]] == article, sample
