@@ -9,6 +9,7 @@ import pytest
 
 from scraper import decode as decode_module
 from scraper.decode import decode, limit_nesting
+from scraper.errors import ExtractError
 from tests.conftest import sample_pages
 
 MAX_DEPTH = 200  # the promise: real pages nest a few dozen levels, lxml gives up past 255
@@ -71,3 +72,45 @@ def test_a_deeper_page_loses_its_deepest_tags_but_not_their_text() -> None:
     html = "<body>" + "<div>" * levels + "<b>text</b>" + "</div>" * levels + "<div>after</div></body>"
     expected = "<body>" + "<div>" * MAX_DEPTH + "text" + "</div>" * MAX_DEPTH + "<div>after</div></body>"
     assert limit_nesting(html) == expected
+
+
+POLISH = "Łódź i Kraków mają nowe tramwaje, które wyjadą na ulice jesienią."
+RUSSIAN = "Паромная компания объявила зимнее расписание для жителей острова."
+
+
+def _page(text: str, head: str = "") -> str:
+    return f"<html><head>{head}<title>t</title></head><body><p>{text}</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "text"),
+    [
+        (_page(POLISH).encode("iso-8859-2"), "text/html; charset=ISO-8859-2", POLISH),  # the header only
+        (_page(POLISH, '<meta charset="iso-8859-2">').encode("iso-8859-2"), None, POLISH),  # <meta> only
+        (_page(RUSSIAN, '<meta charset="windows-1251">').encode("cp1251"), "text/html", RUSSIAN),
+        (_page(RUSSIAN).encode("cp1251"), None, RUSSIAN),  # nothing declared: detected
+        (_page(POLISH).encode("utf-8"), "text/html; charset=ISO-8859-2", POLISH),  # valid UTF-8 wins
+        (b"\xff\xfe" + _page(POLISH).encode("utf-16-le"), None, POLISH),  # a BOM wins
+        (b"\xef\xbb\xbf" + _page(POLISH).encode("utf-8"), "text/html; charset=ISO-8859-2", POLISH),
+        # Declared UTF-8, and most non-ASCII bytes are not: the declaration is wrong.
+        (_page(RUSSIAN, '<meta charset="utf-8">').encode("cp1251"), "text/html; charset=utf-8", RUSSIAN),
+    ],
+    ids=["header", "meta", "meta-1251", "detected", "utf-8-first", "bom", "bom-over-header", "wrong-utf-8"],
+)
+def test_charsets(data: bytes, content_type: str | None, text: str) -> None:
+    assert f"<p>{text}</p>" in decode(data, content_type)
+
+
+def test_a_few_bad_bytes_in_utf_8_keep_the_declaration() -> None:
+    data = _page(POLISH * 5, '<meta charset="utf-8">').encode("utf-8").replace("ó".encode(), b"\xf3", 1)
+    html = decode(data, "text/html; charset=utf-8")
+    assert html.count("\ufffd") == 1 and html.count("Łódź") == 4  # the other letters stay
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [(b"", "empty document"), (b" \n\t", "empty document"), (b"<html>\x00\x00\x01", "binary data, not HTML")],
+)
+def test_unreadable_documents(data: bytes, error: str) -> None:
+    with pytest.raises(ExtractError, match=f"^{error}$"):
+        decode(data)
