@@ -1,4 +1,5 @@
-# `make demo`: set up and clean the built-in samples; `make test`: set up and run the test suite.
+# `make demo`: set up and clean the built-in samples; `make test`: set up and run the test suite;
+# `make mutation`: mutation testing of the costliest modules (not CI; README, "Testing").
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
@@ -8,7 +9,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
 	touch $@
 
-.PHONY: demo test
+.PHONY: demo test mutation
 demo: $(VENV)/.installed
 	$(VENV)/bin/scraper clean samples -o articles.jsonl
 	@echo "wrote articles.jsonl: $$(wc -l < articles.jsonl) pages cleaned, one JSON line each"
@@ -16,3 +17,9 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
+
+mutation: $(VENV)/.installed
+	$(PY) -m pip install -q -e ".[test,mutation]"
+	rm -rf mutants
+	NEWSCLEAN_SHARED=$(abspath ../shared) $(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
