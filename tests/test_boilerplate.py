@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from scraper import explain, extract
+from scraper.pipeline import build_article
 from tests.conftest import SAMPLES
 
 GENERIC_URL = "https://gazette.example/news/2025/03/harbour-plan"
@@ -222,6 +223,7 @@ def test_prompt_family_inside_a_site_cleaners_text(family: str) -> None:
     assert prompt not in cleaned.paragraphs
     assert ("drop_text", prompt) in cleaned.removed
     assert cleaned.paragraphs[1].startswith(SITE_FIRST)
+    assert cleaned.paragraphs[-1].endswith(SITE_LAST)  # the text goes on after the prompt
 
 
 # Closing credit lines and sign-offs, and the credit each gives.
@@ -260,9 +262,16 @@ def test_credit_family_on_a_generic_page(family: str) -> None:
 @pytest.mark.parametrize("family", list(CREDITS))
 def test_credit_family_closing_a_site_cleaners_text(family: str) -> None:
     line, credit = CREDITS[family]
-    article = extract(site_page(credit=f"<p>{line}</p>"), SITE_URL)
-    assert article.credit == credit
-    assert article.body.endswith(SITE_LAST)
+    page, cleaned = explain(site_page(credit=f"<p>{line}</p>"), SITE_URL)
+    assert build_article(page, cleaned).credit == credit
+    assert cleaned.paragraphs[-1].endswith(SITE_LAST)
+    assert ("credit", line) in cleaned.removed
+
+
+def test_several_closing_credits_are_kept_in_their_order() -> None:
+    closing = "<p>(Writing by Ana Ruiz)</p><p>Edited by Tom Berg</p>"
+    for page, url in ((generic_page(after=closing), GENERIC_URL), (site_page(credit=closing), SITE_URL)):
+        assert extract(page, url).credit == "Writing by Ana Ruiz; Edited by Tom Berg"
 
 
 @pytest.mark.parametrize(
@@ -281,3 +290,13 @@ def test_dateline_opening_the_text(opening: str, dateline: str | None) -> None:
     article = extract(page, GENERIC_URL)
     assert article.dateline == dateline
     assert article.body.startswith(opening.strip() + " " + PARAS[0])
+
+
+def test_a_paragraph_printed_twice_in_a_row_is_read_once() -> None:
+    """Desktop and mobile copies of a block follow each other: the text has it once, and goes on."""
+    html = site_page()
+    first = html.index("<p>", html.index('<section class="article-cont">'))
+    copy = html[first : html.index("</p>", first) + len("</p>")]
+    paragraphs = extract(html.replace(copy, copy * 2, 1), SITE_URL).body.split("\n\n")
+    assert paragraphs == extract(html, SITE_URL).body.split("\n\n")
+    assert paragraphs[1].startswith(SITE_FIRST) and paragraphs[-1].endswith(SITE_LAST)

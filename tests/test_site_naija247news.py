@@ -28,3 +28,12 @@ def test_mixed_case_dateline(opening: str, dateline: str | None) -> None:
     article = extract(html.replace(OPENING, opening, 1))
     assert article.dateline == dateline
     assert article.body.startswith(opening + "Nigeria’s headline inflation rate")
+
+
+def test_the_date_is_the_posts_not_a_sidebar_modules() -> None:
+    """Without the head's dates, the post's own time element gives the date; the "Popular" sidebar
+    module carries an older one."""
+    html = (SAMPLES / "naija247news.com" / "senate-minimum-wage-bill-tagdiv-classic.html").read_text("utf-8")
+    head = '<meta property="article:published_time" content="2024-07-23T16:48:05+00:00" />'
+    assert head in html
+    assert extract(html.replace(head, "", 1)).published == "2024-07-23T16:48:05+00:00"
