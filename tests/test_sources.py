@@ -165,3 +165,84 @@ def test_warc_with_a_corrupt_region_resumes_at_the_next_record(tmp_path: Path) -
     assert [item.source for item in found] == [f"{warc}@{offsets[n]}" for n in (0, 1, 2, 3, 4, 5)]
     assert [type(item) for item in found] == [RawPage, RawPage, Unreadable, RawPage, RawPage, RawPage]
     assert found[2].reason.startswith("unreadable WARC data, skipped: ")  # type: ignore[union-attr]
+
+
+def test_unreadable_inputs_are_named_with_the_reason(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl.gz").write_bytes(b"not gzip at all\n")
+    (tmp_path / "b.html.gz").write_bytes(gzip.compress(PAGE * 50)[:30])
+    (tmp_path / "c.warc").symlink_to(tmp_path / "nowhere")
+
+    assert items(*(tmp_path / name for name in ("a.jsonl.gz", "b.html.gz", "c.warc"))) == [
+        Unreadable(f"{tmp_path / 'a.jsonl.gz'}:1", "unreadable from here on: Not a gzipped file (b'no')"),
+        Unreadable(
+            str(tmp_path / "b.html.gz"), "Compressed file ended before the end-of-stream marker was reached"
+        ),
+        Unreadable(str(tmp_path / "c.warc"), f"[Errno 2] No such file or directory: '{tmp_path / 'c.warc'}'"),
+    ]
+
+
+def _plain_warc(*urls: str) -> tuple[bytes, list[int]]:
+    """An uncompressed WARC of HTML responses, and the offset of each record."""
+    stream, offsets = io.BytesIO(), []
+    writer = WARCWriter(stream, gzip=False)
+    for url in urls:
+        offsets.append(stream.tell())
+        _record(writer, url, "200 OK", "text/html", PAGE)
+    return stream.getvalue(), offsets
+
+
+def test_warc_starting_with_garbage_reports_it_once_then_reads_every_record(tmp_path: Path) -> None:
+    warc = tmp_path / "c.warc"
+    garbage = b"garbage before the first record\r\n"
+    data, offsets = _plain_warc("https://example.com/1", "https://example.com/2")
+    warc.write_bytes(garbage + data)
+
+    found = items(warc)
+
+    assert [(item.source, type(item)) for item in found] == [
+        (f"{warc}@0", Unreadable),
+        *((f"{warc}@{len(garbage) + offset}", RawPage) for offset in offsets),
+    ]
+
+
+def test_warc_resyncs_past_megabytes_of_garbage_and_cuts_long_reasons(tmp_path: Path) -> None:
+    warc = tmp_path / "c.warc"
+    first, _ = _plain_warc("https://example.com/1")
+    second, _ = _plain_warc("https://example.com/2")
+    garbage = b"x" * (3 * 2**20)  # longer than a scanning block
+    warc.write_bytes(first + garbage + second)
+
+    found = items(warc)
+
+    assert [(item.source, type(item)) for item in found] == [
+        (f"{warc}@0", RawPage),
+        (f"{warc}@{len(first)}", Unreadable),
+        (f"{warc}@{len(first) + len(garbage)}", RawPage),
+    ]
+    reason = found[1].reason  # type: ignore[union-attr]
+    prefix = "unreadable WARC data, skipped: "
+    assert reason.startswith(prefix + "Invalid WARC record, first line: xxx")
+    assert len(reason) == len(prefix) + 120 and reason.endswith("x…")  # cut to 120 characters
+
+
+def test_pages_over_64_mib_are_refused(tmp_path: Path) -> None:
+    limit = 64 * 2**20
+    (tmp_path / "1-at-the-limit.html").write_bytes(PAGE.ljust(limit))
+    (tmp_path / "2-over.html").write_bytes(PAGE.ljust(limit + 1))
+    warc = tmp_path / "3.warc"
+    with open(warc, "wb") as stream:
+        _record(
+            WARCWriter(stream, gzip=False),
+            "https://example.com/big",
+            "200 OK",
+            "text/html",
+            PAGE.ljust(limit + 1),
+        )
+
+    found = items(tmp_path)
+
+    assert isinstance(found[0], RawPage) and len(found[0].html) == limit
+    assert found[1:] == [
+        Unreadable(str(tmp_path / "2-over.html"), "page larger than 64 MiB"),
+        Unreadable(f"{warc}@0", "page larger than 64 MiB"),
+    ]
