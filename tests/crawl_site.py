@@ -176,6 +176,7 @@ class Sample:
     path: str  # where the site serves it
     canonical: str
     is_article: bool
+    cleaner: str  # the cleaner its expected JSON names
     html: bytes
     lastmod: str | None
 
@@ -190,6 +191,7 @@ def load_samples() -> list[Sample]:
                 path=f"/{real.hostname}{real.path}",
                 canonical=expected["canonical_url"] or expected["url"],
                 is_article=bool(expected["is_article"]),
+                cleaner=expected["cleaner"]["name"],
                 html=page.read_bytes(),
                 lastmod=expected.get("modified") or expected.get("published"),
             )

@@ -15,7 +15,7 @@ import pytest
 
 from scraper import extract
 from scraper.bench_score import body_match
-from tests.conftest import SAMPLES, sample_pages
+from tests.conftest import SAMPLES, known_failure, sample_pages
 from tests.support.redesign import MUTATIONS, NEXT_PARAS, NEXT_TITLE, PROMPTS, containers_renamed
 
 SITE_PAGES = [
@@ -23,12 +23,14 @@ SITE_PAGES = [
     for page in sample_pages()
     if orjson.loads(page.with_suffix(".json").read_bytes())["cleaner"]["name"] != "generic"
 ]
-CASES = [(page, name) for page in SITE_PAGES for name in MUTATIONS]
+CASES = [
+    pytest.param(page, name, id=f"{page.relative_to(SAMPLES)}: {name}", marks=known_failure(page, "drift"))
+    for page in SITE_PAGES
+    for name in MUTATIONS
+]
 
 
-@pytest.mark.parametrize(
-    ("page", "mutation"), CASES, ids=[f"{page.relative_to(SAMPLES)}: {name}" for page, name in CASES]
-)
+@pytest.mark.parametrize(("page", "mutation"), CASES)
 def test_a_redesign_keeps_the_story(page: Path, mutation: str) -> None:
     expected = orjson.loads(page.with_suffix(".json").read_bytes())
     html = MUTATIONS[mutation](page.read_text("utf-8"), page.parent.name)
