@@ -72,7 +72,8 @@ DROP_TEXT: tuple[re.Pattern[str], ...] = tuple(
         r"^((reading|read) time|lesedauer|lesezeit|temps de lecture|tiempo de lectura|tempo di lettura)\W*"
         r"\d+\s*min\w*\.?$",
         r"^\d+\s*(min\w*\.?)\s*(read|lesezeit|lesedauer|de lecture|de lectura|di lettura|läsning)\W*$",
-        r"^(photo|photos|foto|fotos|bild|bilder|image|images|picture|credit|crédit|фото|titelbild|beitragsbild|"
+        r"^((featured|header|top|lead|main|cover|hero) (image|photo|picture)|"
+        r"photo|photos|foto|fotos|bild|bilder|image|images|picture|credit|crédit|фото|titelbild|beitragsbild|"
         r"bildnachweis|bildquelle|image credit|photo credit)s?( \[m\])?\s*:\s*.{0,80}$",
         r"^(fehler gefunden|einen fehler gefunden|found an error|spotted an error|report an error)\b.{0,40}$",
         r"^(kommentar abgeben|leave a comment|add a comment|post a comment|join the conversation|"

@@ -129,10 +129,10 @@ def clean(page: Page, template: frozenset[str] = frozenset(), *, unpruned: bool 
             continue
         kept.append(para)
     pop_credits(kept, result)
+    result.dateline = dateline_of(kept[0]) if kept else None  # the story's, not the standfirst's
     if kept and (lead := standfirst(page, root, shown, kept)):
         kept[:0] = lead  # trafilatura reads the story's text, not the summary shown above it
     result.paragraphs = kept
-    result.dateline = dateline_of(kept[0]) if kept else None
     result.is_article = is_article(page, kept, root)
     if result.is_article and page.meta.published:
         result.published = shown_day(page.meta.published, page.url, root)

@@ -9,7 +9,7 @@ import re
 from selectolax.lexbor import LexborNode
 
 from cleaners.base import Page
-from scraper.text import clean_text
+from scraper.text import clean_text, paragraphs
 
 # A summary's length: shorter is a slogan or a label, longer is the story itself.
 _CHARS = range(40, 1000)
@@ -17,11 +17,14 @@ _CHARS = range(40, 1000)
 # "c-intro", "post__excerpt", "teaser-text", "entry-subtitle").
 _NAME = re.compile(
     r"(?:^|[-_])(?:lead|leadtext|lede|intro|standfirst|excerpt|preamble|dek|summary|abstract|"
-    r"teaser-?text|subtitle|sub-?headline)(?:$|[-_])",
+    r"teaser-?text|subtitle|sub-?headline|highlights|key-?points|takeaways)(?:$|[-_])",
     re.I,
 )
 # The same words for a CSS pre-selection (with the h1, to keep document order), checked by `_NAME` after.
-_WORDS = "lead lede intro standfirst excerpt preamble dek summary abstract teaser subtitle headline"
+_WORDS = (
+    "lead lede intro standfirst excerpt preamble dek summary abstract teaser subtitle headline highlights "
+    "points takeaways"
+)
 _NAMED = "h1, " + ", ".join(f"[class*={word} i]" for word in _WORDS.split())
 _MEDIA = "img, figure, picture, video, figcaption"  # a block showing media is a picture and its caption
 _HEADING_LEVELS = 4  # how far above the h1 the header block holding the standfirst may start
@@ -41,8 +44,8 @@ def _squash(text: str) -> str:
 
 
 def _paragraphs(block: LexborNode) -> list[str]:
-    paras = [clean_text(p.text(deep=True)) for p in block.css("p")]
-    return paras if len(paras) > 1 else [clean_text(block.text(deep=True))]
+    """A standfirst's paragraphs: its paragraphs, list items or blocks (summary bullets), one each."""
+    return paragraphs(block)
 
 
 def _described(page: Page, root: LexborNode, shown: str, text: str) -> list[str]:

@@ -75,6 +75,7 @@ def prune(
         if node.mem_id not in story and _not_main(node, text, paragraphs)
     ]
     drop_outermost(named, removed)
+    _unname(story, root)
     teasers = [(n, "teaser card") for n in root.css(_TEASER_CARDS) if len(n.text()) < text * _MAIN_SHARE]
     teasers += [(node, "headline link list") for node in root.css("ul, ol") if _link_list(node)]
     drop_outermost(teasers, removed)
@@ -109,6 +110,19 @@ def _first_sentence_below_headline(page: Page, root: LexborNode) -> LexborNode |
         elif below and len(node.text(deep=True).split()) >= _FIRST_SENTENCE_WORDS:
             return node
     return None
+
+
+def _unname(story: set[int], root: LexborNode) -> None:
+    """Take the class and id off the blocks around the story whose names read like boilerplate: the
+    story under a misleading name (an ad slot's, a newsletter box's) stays, and trafilatura, which
+    drops blocks by their names too, must not take it after all."""
+    if not story:
+        return
+    for node in root.css("[class], [id]"):
+        if node.mem_id in story and _boilerplate_name(node):
+            for attribute in ("class", "id"):
+                if attribute in node.attributes:
+                    del node.attrs[attribute]
 
 
 def _not_main(node: LexborNode, text: int, paragraphs: int) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from scraper.article import word_count
-from scraper.metadata import Metadata
+from scraper.metadata import Metadata, in_comments
 
 # Teasers are headings that link elsewhere; a block holding several is a list of stories, not one.
 _TEASER_HEADINGS = "h2 a[href], h3 a[href], h4 a[href], a[href] h2, a[href] h3, a[href] h4"
@@ -54,7 +54,8 @@ def read_evidence(meta: Metadata, root: LexborNode | None) -> Evidence:
 
 def dominant_block(root: LexborNode) -> tuple[LexborNode, int] | None:
     """The element whose `<p>` children and grandchildren hold the most words, and their words,
-    skipping blocks interleaved with linked headlines (a list of teasers with their summaries).
+    skipping blocks interleaved with linked headlines (a list of teasers with their summaries) and
+    blocks of the readers' comments.
     Grandchildren count because many sites wrap each paragraph in a block of its own; not through
     list items, which are items of a list (comments, teasers), not the paragraphs of one text."""
     words: dict[int, int] = {}
@@ -69,6 +70,7 @@ def dominant_block(root: LexborNode) -> tuple[LexborNode, int] | None:
                 words[key] = words.get(key, 0) + count
                 parents.setdefault(key, holder)
     for key in sorted(words, key=words.__getitem__, reverse=True)[:_CANDIDATE_BLOCKS]:
-        if len(parents[key].css(_TEASER_HEADINGS)) <= _MAX_TEASERS:
-            return parents[key], words[key]
+        block = parents[key]
+        if len(block.css(_TEASER_HEADINGS)) <= _MAX_TEASERS and not in_comments(block):
+            return block, words[key]
     return None

@@ -199,7 +199,7 @@ def _byline(tree: LexborHTMLParser, site_name: str | None) -> list[str]:
     author), not the author lines of teasers further down the page."""
     for selector in _BYLINE:
         nodes = tree.css(selector)
-        start = next((i for i, node in enumerate(nodes) if not _in_comments(node)), None)
+        start = next((i for i, node in enumerate(nodes) if not in_comments(node)), None)
         if start is None:
             continue
         nodes = nodes[start : start + 5]
@@ -220,8 +220,8 @@ _COMMENTS = re.compile(
 )
 
 
-def _in_comments(node: LexborNode) -> bool:
-    """Whether a node sits in the comments or their form: the names there are readers'."""
+def in_comments(node: LexborNode) -> bool:
+    """Whether a node sits in the comments or their form: the names there are readers', the text too."""
     parent = node.parent
     while parent is not None:
         if any(_COMMENTS.match(name) for name in class_and_id(parent).split()):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import cache
 from urllib.parse import urljoin, urlsplit
 
 import tldextract
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaners import cleaner_for, generic
 from cleaners.base import Cleaned, Page
@@ -162,16 +163,51 @@ def explain(
 
 
 def lead_caption(page: Page) -> str | None:
-    """The visible caption of the lead image: the figcaption of the figure showing the og:image."""
+    """The visible caption of the lead image (the og:image, in whichever size the page shows it, or
+    behind a link to it): the figcaption of its figure, else a caption block beside it."""
     if not page.meta.image:
         return None
-    wanted = urlsplit(page.meta.image).path
-    for figure in page.tree.css("figure"):
-        img = figure.css_first("img[src]")
-        caption = figure.css_first("figcaption")
-        src = img.attributes.get("src") if img else None
-        if src and caption and urlsplit(urljoin(page.meta.image, src)).path == wanted:
-            return clean_text(caption.text(deep=True)) or None
+    wanted = _image_key(page.meta.image)
+    name = wanted.rpartition("/")[2].rpartition(".")[0]
+    for img in page.tree.css("img"):
+        link = img.parent if img.parent is not None and img.parent.tag == "a" else None
+        sources = [img.attributes.get("src"), link.attributes.get("href") if link else None]
+        if not any(s and name in s and _image_key(urljoin(page.meta.image, s)) == wanted for s in sources):
+            continue
+        if caption := _caption_of(img):
+            return caption
+    return None
+
+
+# A CMS serves one image in many sizes: "photo-696x392.jpg" is "photo.jpg".
+_IMAGE_SIZE = re.compile(r"-\d{2,5}x\d{2,5}(?=\.\w+$)")
+_CAPTION_LEVELS = 3  # how far up from the image a caption block beside it may sit
+
+
+def _image_key(url: str) -> str:
+    return _IMAGE_SIZE.sub("", urlsplit(url).path)
+
+
+def _caption_of(img: LexborNode) -> str | None:
+    """The figcaption of the image's figure, else a block named as a caption that sits beside the
+    image or beside a block holding it (a CMS field of its own), a few levels up at most."""
+    node = img.parent
+    for _ in range(_CAPTION_LEVELS):
+        if node is None:
+            return None
+        found = node.css_first("figcaption") if node.tag == "figure" else None
+        found = found or next(
+            (
+                child
+                for child in node.iter()
+                if "caption" in (child.attributes.get("class") or "").lower()
+                and child.css_first("img") is None
+            ),
+            None,
+        )
+        if found is not None and (text := clean_text(found.text(deep=True))):
+            return text
+        node = node.parent
     return None
 
 

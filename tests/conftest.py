@@ -17,20 +17,7 @@ SHARED = Path(os.environ.get("NEWSCLEAN_SHARED") or ROOT.parent / "shared")
 # Samples whose expected JSON (the truth) the code does not give yet: per sample, the tests that fail
 # on it ("golden": tests/test_samples.py, "drift": tests/test_layout_drift.py) and what the code gets
 # wrong. Those tests are strict xfails, so a fix shows as a failure until its entry goes.
-_DRUPAL10 = (
-    "no arabnews layout matches Drupal 9/10 field markup: the generic cleaner takes the page and loses "
-    "the summary bullets and the photo caption"
-)
-KNOWN_FAILURES: dict[str, dict[str, str]] = {
-    "arabnews.com/red-sea-reefs-recover-drupal10.html": {"golden": _DRUPAL10, "drift": _DRUPAL10},
-    "naija247news.com/senate-minimum-wage-bill-tagdiv-classic.html": {
-        "golden": "the tagdiv-classic layout reads no caption: the featured image's figcaption goes with it",
-    },
-    "nknews.org/wonsan-resort-russian-tourists-2024-theme.html": {
-        "golden": "no nknews layout matches a page without #fullContent: the generic cleaner takes it and "
-        "keeps the 'Edited by' and 'Featured image:' sign-offs as text (no credit)",
-    },
-}
+KNOWN_FAILURES: dict[str, dict[str, str]] = {}
 
 
 def known_failure(page: Path, test: str) -> list[pytest.MarkDecorator]:
