@@ -46,42 +46,9 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaners.boilerplate import DROP_SELECTORS, credit_of, dateline_of, drop_text, trailing_credit
 from scraper.article import word_count
-from scraper.evidence import Evidence
-from scraper.metadata import Metadata, normalise_date, split_authors
+from scraper.metadata import normalise_date, split_authors
+from scraper.page import Cleaned, Page  # the contract, re-exported for site modules
 from scraper.text import clean_text, paragraphs
-
-
-@dataclass(slots=True)
-class Page:
-    """A parsed page handed to cleaners. Cleaners may modify `tree` (it is parsed for them alone)."""
-
-    tree: LexborHTMLParser
-    url: str | None
-    meta: Metadata
-    html: str  # the decoded document the tree was parsed from, for steps that need the unmodified page
-    evidence: Evidence  # what the page says about its article, read before any cleaner changed the tree
-
-
-@dataclass(slots=True)
-class Cleaned:
-    """What a cleaner found. `None` fields fall back to the page metadata."""
-
-    paragraphs: list[str]
-    is_article: bool
-    cleaner: str
-    version: str
-    fallback_from: str | None = None  # the site cleaner that could not clean the page
-    title: str | None = None
-    authors: list[str] | None = None
-    published: str | None = None
-    modified: str | None = None
-    dateline: str | None = None
-    section: str | None = None
-    tags: list[str] | None = None
-    caption: str | None = None
-    credit: str | None = None
-    description: str | None = None
-    removed: list[tuple[str, str]] = field(default_factory=list)  # (rule, text) for --explain
 
 
 @dataclass(frozen=True)

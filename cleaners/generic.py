@@ -24,13 +24,14 @@ from urllib.parse import urlsplit
 import trafilatura
 from selectolax.lexbor import LexborNode
 
-from cleaners.base import Cleaned, Page, pop_credits
+from cleaners.base import pop_credits
 from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
 from cleaners.generic_lead import standfirst
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
 from scraper.article import has_words, word_count
 from scraper.invariants import SHORT_SHARE
 from scraper.metadata import guess_date, is_date_line, shown_date, shown_day
+from scraper.page import Cleaned, Page
 from scraper.text import clean_text, paragraphs
 
 NAME, VERSION = "generic", "4"  # 4: standfirst, <noscript> stories, more prompt wordings

@@ -8,7 +8,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from cleaners.base import Page
+from scraper.page import Page
 from scraper.text import clean_text, paragraphs
 
 # A summary's length: shorter is a slogan or a label, longer is the story itself.

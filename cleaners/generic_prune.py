@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from cleaners.base import INVISIBLE, Page, drop_outermost
+from cleaners.base import INVISIBLE, drop_outermost
 from scraper.evidence import SUBSTANTIAL_WORDS, dominant_block
+from scraper.page import Page
 from scraper.templates import block_hash, blocks
 from scraper.text import class_and_id, clean_text
 

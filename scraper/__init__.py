@@ -9,8 +9,9 @@ __all__ = ["Article", "ExtractError", "Image", "explain", "extract"]
 
 
 def __getattr__(name: str) -> Any:
-    # The pipeline imports the cleaners, which import the core modules of this package: loading it
-    # on first use lets `import cleaners` come before `import scraper`.
+    # `extract` and `explain` are the pipeline's, a layer above the cleaners, and this package's init
+    # runs before any core module a cleaner imports: loaded on first use, so that `import cleaners`
+    # may come before `import scraper`.
     if name in ("extract", "explain"):
         from scraper import pipeline
 

@@ -11,13 +11,13 @@ import tldextract
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaners import cleaner_for, generic
-from cleaners.base import Cleaned, Page
 from scraper import invariants
 from scraper.article import Article, CleanerInfo, Image, content_hash, word_count
 from scraper.decode import decode
 from scraper.errors import ExtractError
 from scraper.evidence import Evidence, read_evidence
 from scraper.metadata import read_metadata
+from scraper.page import Cleaned, Page
 from scraper.templates import TemplateStore, page_blocks
 from scraper.text import clean_text, join_paragraphs
 

@@ -30,11 +30,11 @@ from pathlib import Path
 
 import orjson
 
-from cleaners.base import Cleaned
 from scraper import pipeline
 from scraper.errors import ExtractError, WriteError
 from scraper.limits import PAGE_TIMEOUT, time_limit
 from scraper.output import ArticleFile, ArticleSink, ArticleStream, LineFile
+from scraper.page import Cleaned
 from scraper.sources import STDIN, Item, RawPage, Unreadable, is_dump, read_pages
 from scraper.status import OK, PARTIAL, WRITE_FAILED
 from scraper.templates import MIN_PAGES, TemplateStore
