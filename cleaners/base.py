@@ -46,7 +46,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaners.boilerplate import DROP_SELECTORS, credit_of, dateline_of, drop_text, trailing_credit
 from scraper.article import word_count
-from scraper.metadata import normalise_date, split_authors
+from scraper.bylines import split_authors
+from scraper.dates import normalise_date
 from scraper.page import Cleaned, Page  # the contract, re-exported for site modules
 from scraper.text import clean_text, paragraphs
 

@@ -29,8 +29,8 @@ from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
 from cleaners.generic_lead import standfirst
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
 from scraper.article import has_words, word_count
+from scraper.dates import guess_date, is_date_line, shown_date, shown_day
 from scraper.invariants import SHORT_SHARE
-from scraper.metadata import guess_date, is_date_line, shown_date, shown_day
 from scraper.page import Cleaned, Page
 from scraper.text import clean_text, paragraphs
 
@@ -58,7 +58,7 @@ _LIST_MARKER = re.compile(r"^[-*•]\s+")
 _WORD = re.compile(r"\w")
 # A byline above the story, as a paragraph of its own: "Von Karim Natour", "By Ana Ruiz and Tom Lee".
 # Case matters: names are capitalised, "By the river" is text.
-_BYLINE = re.compile(
+_BYLINE_PARAGRAPH = re.compile(
     r"^(?:[Bb]y|BY|[Vv]on|VON|[Pp]ar|[Pp]or|[Aa]v|[Dd]oor|[Rr]edaktion|[Tt]ext)\s*:?\s+"
     r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+|\s*,\s*|\s*&\s*|\s+(?:and|und|et|y|og|och|e|en)\s+)?){1,6}$"
 )
@@ -113,7 +113,7 @@ def clean(page: Page, template: frozenset[str] = frozenset(), *, unpruned: bool 
         if len(kept) < 3 and para.casefold() in headlines:
             result.removed.append(("headline", para))
             continue
-        if len(kept) < 3 and _BYLINE.match(para):
+        if len(kept) < 3 and _BYLINE_PARAGRAPH.match(para):
             result.removed.append(("byline", para))
             continue
         if para in teasers:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from scraper.article import word_count
-from scraper.metadata import Metadata, in_comments
+from scraper.bylines import in_comments
+from scraper.metadata import Metadata
 
 # Teasers are headings that link elsewhere; a block holding several is a list of stories, not one.
 _TEASER_HEADINGS = "h2 a[href], h3 a[href], h4 a[href], a[href] h2, a[href] h3, a[href] h4"

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.metadata import normalise_date
+from scraper.dates import normalise_date
 
 
 class Kind(Enum):

@@ -20,7 +20,7 @@ from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from scraper.metadata import normalise_date
+from scraper.dates import normalise_date
 from scraper.state import CrawlState, is_newer, open_state
 from spiders import discovery
 from spiders.site import Site

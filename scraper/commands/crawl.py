@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from scraper.metadata import normalise_date
+from scraper.dates import normalise_date
 
 DESCRIPTION = """\
 Crawl news sites and write their articles, cleaned, as JSON Lines (one article a line).
