@@ -9,10 +9,8 @@ one, else the pruned page (the whole page again if pruning left too little, and 
 script data when the markup holds no story). Its paragraphs are filtered by wording (prompts in many
 languages, the headline itself), date lines, bylines and teaser links go, credits are moved out, the
 standfirst shown above the text is put back in front of it (`cleaners.generic_lead`), and the page is
-judged: a front, listing, home, menu or error page is not an article. An article's UTC
-timestamp gives way to the neighbouring day its date line shows (the publisher's local day); an
-article whose markup states no date gets the one its date line shows, else one from its text and URL
-(htmldate), the slowest step, so it comes last."""
+judged: a front, listing, home, menu or error page is not an article. The pruned page goes with the
+result: the date line it shows may correct the article's date (`scraper.dates.published`)."""
 
 from __future__ import annotations
 
@@ -29,7 +27,7 @@ from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
 from cleaners.generic_lead import standfirst
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
 from scraper.article import has_words, word_count
-from scraper.dates import guess_date, is_date_line, shown_date, shown_day
+from scraper.dates import is_date_line
 from scraper.invariants import SHORT_SHARE
 from scraper.page import Cleaned, Page
 from scraper.text import clean_text, paragraphs
@@ -135,10 +133,7 @@ def clean(page: Page, template: frozenset[str] = frozenset(), *, unpruned: bool 
         kept[:0] = lead  # trafilatura reads the story's text, not the summary shown above it
     result.paragraphs = kept
     result.is_article = is_article(page, kept, root)
-    if result.is_article and page.meta.published:
-        result.published = shown_day(page.meta.published, page.url, root)
-    elif result.is_article:
-        result.published = shown_date(root) or guess_date(page.html, page.url)
+    result.shown = root  # its date line may show the publisher's day (`scraper.dates.published`)
     return result
 
 

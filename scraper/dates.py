@@ -41,6 +41,32 @@ def stated_date(tagged: str | None, tree: LexborHTMLParser) -> str | None:
     return stated
 
 
+def published(
+    stated: str | None,
+    url: str | None,
+    html: str,
+    *,
+    marked: str | None = None,
+    shown: LexborNode | None = None,
+) -> str | None:
+    """The day an article was published on, decided here alone from every source, most trusted first:
+
+    - `marked`: the date a site cleaner read from the markup it knows;
+    - the date the page states (`stated`: meta tags, JSON-LD, `<time>`), moved to the day its URL
+      names (/2020/02/24/) where they are a day or over a month apart (`_local_day`);
+    - for an article the generic cleaner read (`shown`: the page as it kept it), that stated UTC time
+      moved to the neighbouring day the page shows (`_shown_day`); without a stated date, the day its
+      date line shows, else one read from its text and URL (htmldate: the slowest, so last)."""
+    if marked:
+        return marked
+    day = _local_day(stated, url)
+    if shown is None:
+        return day
+    if day:
+        return _shown_day(day, url, shown)
+    return _shown_date(shown) or _guess_date(html, url)
+
+
 _URL_DAY = re.compile(r"/(\d{4})/(\d{1,2})/(\d{1,2})/")
 # Beyond this many days apart, the markup's date belongs to something else than the story the URL was
 # made for (a template's date, a re-publication years later): the URL's day is the one it was filed on.
@@ -75,7 +101,7 @@ _MONTHS = tuple(
 )
 
 
-def local_day(published: str | None, url: str | None) -> str | None:
+def _local_day(published: str | None, url: str | None) -> str | None:
     """The day in the URL (/2020/02/24/) is the publisher's own: it corrects a timestamp converted to
     UTC, which moves late-evening stories to the next day, or a date that belongs to something else."""
     url_day = _url_day(url)
@@ -96,7 +122,7 @@ def _url_day(url: str | None) -> date | None:
         return None
 
 
-def shown_day(published: str, url: str | None, root: LexborNode) -> str:
+def _shown_day(published: str, url: str | None, root: LexborNode) -> str:
     """The day the article shows when its timestamp is UTC (or states no offset) and it shows only
     the neighbouring day that UTC time falls on in the publisher's time zone: UTC moves late-evening
     stories to the next day, and early-morning ones in the Americas to the previous one."""
@@ -186,7 +212,7 @@ def is_date_line(text: str) -> bool:
     return all(word.casefold() in _DATE_LINE_WORDS for word in re.findall(r"[^\W\d_]+", rest))
 
 
-def shown_date(root: LexborNode) -> str | None:
+def _shown_date(root: LexborNode) -> str | None:
     """The day of the article's date line: the first of its date elements that writes a day, else
     its first short text that does, when that writes only one. Much faster than htmldate."""
     own = ((node.text(deep=True), node) for node in root.css(_DATE_NODES))
@@ -204,10 +230,10 @@ def _line_start(text: str, node: LexborNode) -> tuple[str, LexborNode]:
     return (text if len(text) < _DATE_LINE_CHARS else text[:_DATELINE_CHARS]), node
 
 
-def guess_date(html: str, url: str | None) -> str | None:
+def _guess_date(html: str, url: str | None) -> str | None:
     """The publication day read from the text and the URL (htmldate): the least precise source and
     the slowest, for article pages whose markup and date line state no date."""
     # The URL is read last (deferred): a date in the page is more precise, and it is much faster.
     # No extensive search: its free-text parser (dateparser) loads and compiles every locale's
-    # patterns on first use, seconds per process, for a few pages that `shown_date` mostly covers.
+    # patterns on first use, seconds per process, for a few pages that `_shown_date` mostly covers.
     return find_date(html, url=url, original_date=True, extensive_search=False, deferred_url_extractor=True)

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from scraper import jsonld
 from scraper.bylines import read_authors
-from scraper.dates import local_day, normalise_date, stated_date
+from scraper.dates import normalise_date, stated_date
 from scraper.jsonld import ARTICLE_TYPES, LISTING_TYPES, first_str
 from scraper.text import clean_text
 from scraper.titles import read_title
@@ -29,7 +29,7 @@ class Metadata:
     title: str | None = None
     description: str | None = None
     authors: list[str] = field(default_factory=list)
-    published: str | None = None
+    published: str | None = None  # as the page states it; the article's is `scraper.dates.published`
     modified: str | None = None
     language: str | None = None
     section: str | None = None
@@ -139,7 +139,7 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         description=tags.first("og:description", "description", "twitter:description")
         or (clean_text(ld_description) if isinstance(ld_description, str) else None),
         authors=read_authors(tree, article, tags.all("author") + tags.all("article:author"), site_name),
-        published=local_day(stated_date(published, tree), url),
+        published=stated_date(published, tree),
         modified=normalise_date(first_str(article.get("dateModified")) or tags.first(*_MODIFIED_TAGS)),
         language=_language(html_node.attributes.get("lang") if html_node else None)
         or _language(tags.first("og:locale", "content-language", "language"))

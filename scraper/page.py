@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.evidence import Evidence
 from scraper.metadata import Metadata
@@ -25,7 +25,8 @@ class Page:
 
 @dataclass(slots=True)
 class Cleaned:
-    """What a cleaner found. `None` fields fall back to the page metadata."""
+    """What a cleaner found. `None` fields fall back to the page metadata; `published` is the date a
+    site cleaner read from its markup (`scraper.dates.published` decides the article's)."""
 
     paragraphs: list[str]
     is_article: bool
@@ -43,3 +44,4 @@ class Cleaned:
     credit: str | None = None
     description: str | None = None
     removed: list[tuple[str, str]] = field(default_factory=list)  # (rule, text) for --explain
+    shown: LexborNode | None = None  # the page as the generic cleaner kept it (pruned), for its dates

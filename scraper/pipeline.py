@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from cleaners import cleaner_for, generic
 from scraper import invariants
 from scraper.article import Article, CleanerInfo, Image, content_hash, word_count
+from scraper.dates import published
 from scraper.decode import decode
 from scraper.errors import ExtractError
 from scraper.evidence import Evidence, read_evidence
@@ -226,7 +227,13 @@ def build_article(page: Page, cleaned: Cleaned) -> Article:
         title=title,
         description=cleaned.description or meta.description,
         authors=cleaned.authors if cleaned.authors is not None else meta.authors,
-        published=cleaned.published or meta.published,
+        published=published(
+            meta.published,
+            page.url,
+            page.html,
+            marked=cleaned.published,
+            shown=cleaned.shown if cleaned.is_article else None,
+        ),
         modified=cleaned.modified or meta.modified,
         dateline=cleaned.dateline,
         language=meta.language,
