@@ -49,7 +49,7 @@ from scraper.article import word_count
 from scraper.bylines import split_authors
 from scraper.dates import normalise_date
 from scraper.page import Cleaned, Page  # the contract, re-exported for site modules
-from scraper.text import clean_text, paragraphs
+from scraper.text import fold_whitespace, paragraphs
 
 
 @dataclass(frozen=True)
@@ -83,13 +83,13 @@ class Layout:
 Hook = Callable[[Page, Cleaned], None]
 
 # Code and media: their text is not shown in an explanation of what was removed.
-INVISIBLE = frozenset("script style noscript template svg iframe head".split())
+CODE_AND_MEDIA_TAGS = frozenset("script style noscript template svg iframe head".split())
 
 
 def _texts(tree: LexborHTMLParser, selector: str | None) -> list[str]:
     if not selector:
         return []
-    return [t for t in (clean_text(n.text(deep=True)) for n in tree.css(selector)) if t]
+    return [t for t in (fold_whitespace(n.text(deep=True)) for n in tree.css(selector)) if t]
 
 
 def _date(tree: LexborHTMLParser, selector: str | None) -> str | None:
@@ -97,7 +97,7 @@ def _date(tree: LexborHTMLParser, selector: str | None) -> str | None:
     if node is None:
         return None
     attrs = node.attributes
-    return normalise_date(attrs.get("datetime") or attrs.get("content") or clean_text(node.text()))
+    return normalise_date(attrs.get("datetime") or attrs.get("content") or fold_whitespace(node.text()))
 
 
 def drop_inside(body: LexborNode, selectors: tuple[str, ...], removed: list[tuple[str, str]]) -> None:
@@ -127,7 +127,9 @@ def drop_outermost(candidates: list[tuple[LexborNode, str]], removed: list[tuple
     for node, rule in outermost.values():
         if node.tag in ("html", "body", "head"):
             continue
-        if node.tag not in INVISIBLE and (text := clean_text(node.text(deep=True, separator=" "))):
+        if node.tag not in CODE_AND_MEDIA_TAGS and (
+            text := fold_whitespace(node.text(deep=True, separator=" "))
+        ):
             removed.append((rule, text))
         node.decompose()
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from cleaners.base import Cleaned, Layout, Page, SiteCleaner
-from scraper.text import clean_text
+from scraper.text import fold_whitespace
 
 _ART = "div.col-md-8 > article"  # the page's article; appended ones sit in #NewsNews
 
@@ -50,7 +50,7 @@ _AI_NOTICE = re.compile(r"This image is AI-generated\b.*?(?:purposes only\.|$)",
 def _caption_without_ai_notice(page: Page, result: Cleaned) -> None:
     """The AI-image notice is a disclaimer, not a caption; keep whatever real caption is left."""
     if result.caption:
-        result.caption = clean_text(_AI_NOTICE.sub("", result.caption)) or None
+        result.caption = fold_whitespace(_AI_NOTICE.sub("", result.caption)) or None
 
 
 def _layout(version: str, body: str, meta_div: str, breadcrumb: str) -> Layout:

@@ -30,7 +30,7 @@ from scraper.article import has_words, word_count
 from scraper.dates import is_date_line
 from scraper.invariants import SHORT_SHARE
 from scraper.page import Cleaned, Page
-from scraper.text import clean_text, paragraphs
+from scraper.text import fold_whitespace, paragraphs
 
 NAME, VERSION = "generic", "4"  # 4: standfirst, <noscript> stories, more prompt wordings
 UNPRUNED = "generic-unpruned"  # the same cleaner reading the page before pruning (the safety net)
@@ -194,7 +194,7 @@ def _teaser_links(page: Page, root: LexborNode, candidates: set[str]) -> set[str
     host = urlsplit(page.url or page.meta.canonical_url or "").hostname
     found = set()
     for link in root.css("a[href]"):
-        if (text := clean_text(link.text(deep=True))) in candidates:
+        if (text := fold_whitespace(link.text(deep=True))) in candidates:
             href = link.attributes.get("href") or ""
             if not href.startswith("#") and urlsplit(href).hostname in (None, host):
                 found.add(text)
@@ -230,9 +230,11 @@ def is_article(page: Page, paras: list[str], root: LexborNode) -> bool:
         return False
     if meta.says_article or story_block:
         return True
-    teasers = sum(len(clean_text(h.text(deep=True))) in HEADLINE_CHARS for h in root.css(_LINKED_HEADINGS))
+    teasers = sum(
+        len(fold_whitespace(h.text(deep=True))) in HEADLINE_CHARS for h in root.css(_LINKED_HEADINGS)
+    )
     front = teasers >= _FRONT_TEASERS and words < teasers * _FRONT_WORDS_PER_TEASER
-    link_set = {clean_text(a.text(deep=True)) for a in root.css("a[href]")}
+    link_set = {fold_whitespace(a.text(deep=True)) for a in root.css("a[href]")}
     own = [para for para in paras if para not in link_set]
     menu = len(own) < len(paras) / 2 and word_count(" ".join(own)) < _MIN_OWN_WORDS
     return not front and not menu

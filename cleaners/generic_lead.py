@@ -9,7 +9,7 @@ import re
 from selectolax.lexbor import LexborNode
 
 from scraper.page import Page
-from scraper.text import clean_text, paragraphs
+from scraper.text import fold_whitespace, paragraphs
 
 # A summary's length: shorter is a slogan or a label, longer is the story itself.
 _CHARS = range(40, 1000)
@@ -50,7 +50,7 @@ def _paragraphs(block: LexborNode) -> list[str]:
 
 def _described(page: Page, root: LexborNode, shown: str, text: str) -> list[str]:
     """The block below the headline whose text is the page's description (give or take a dateline)."""
-    desc = clean_text(page.meta.description or "")
+    desc = fold_whitespace(page.meta.description or "")
     short = desc.rstrip(".… ")  # a description cut short ends in an ellipsis
     squashed = _squash(short)
     if len(short) not in _CHARS or squashed in text or squashed[:40] not in _squash(shown):
@@ -63,7 +63,7 @@ def _described(page: Page, root: LexborNode, shown: str, text: str) -> list[str]
         if not below:
             below = node.mem_id == headline
             continue
-        if node.tag != "-text" or not (part := clean_text(node.text_content or "")):
+        if node.tag != "-text" or not (part := fold_whitespace(node.text_content or "")):
             continue
         if head not in part and not short.startswith(part):
             continue
@@ -98,7 +98,7 @@ def _named(root: LexborNode, text: str) -> list[str]:
             continue
         if node.tag in ("figure", "figcaption") or node.css_first(_MEDIA) is not None:
             continue
-        block = clean_text(node.text(deep=True))
+        block = fold_whitespace(node.text(deep=True))
         if len(block) not in _CHARS or node.css_first("a[href]") is not None:
             continue
         return [] if _squash(block) in text else _paragraphs(node)

@@ -8,11 +8,11 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from cleaners.base import INVISIBLE, drop_outermost
+from cleaners.base import CODE_AND_MEDIA_TAGS, drop_outermost
 from scraper.evidence import SUBSTANTIAL_WORDS, dominant_block
 from scraper.page import Page
 from scraper.templates import block_hash, blocks
-from scraper.text import class_and_id, clean_text
+from scraper.text import class_and_id, fold_whitespace
 
 # Words that name a boilerplate block in class or id values ("c-related-articles", "most_read",
 # "newsletter-signup", "author-bio"), matched as whole parts between separators.
@@ -49,7 +49,7 @@ def prune(
     story = _noscript_story(root)
     code = [
         (node, f"selector {tag}")
-        for tag in INVISIBLE & set(selectors)
+        for tag in CODE_AND_MEDIA_TAGS & set(selectors)
         for node in root.css(tag)
         if node.mem_id != story
     ]
@@ -64,7 +64,7 @@ def prune(
     chrome = [
         (node, f"selector {selector}")
         for selector in selectors
-        if selector not in INVISIBLE
+        if selector not in CODE_AND_MEDIA_TAGS
         for node in root.css(selector)
         if node.mem_id not in story and _not_main(node, text, paragraphs)
     ]
@@ -161,8 +161,8 @@ def _link_list(node: LexborNode) -> bool:
     if len(items) < _LINK_LIST_ITEMS:
         return False
     for item in items:
-        text = clean_text(item.text(deep=True))
-        linked = sum(len(clean_text(a.text(deep=True))) for a in item.css("a[href]"))
+        text = fold_whitespace(item.text(deep=True))
+        linked = sum(len(fold_whitespace(a.text(deep=True))) for a in item.css("a[href]"))
         if len(text) not in HEADLINE_CHARS or linked < len(text) * _LINKED_SHARE:
             return False
     return True
@@ -298,7 +298,7 @@ def _opens_story(node: LexborNode, headline: LexborNode) -> bool:
     """A block opening with a title (at most a kicker above it) other than the headline, above at least
     two paragraphs of text."""
     title = node.css_first(_STORY_TITLE)
-    if title is None or clean_text(title.text(deep=True)) == clean_text(headline.text(deep=True)):
+    if title is None or fold_whitespace(title.text(deep=True)) == fold_whitespace(headline.text(deep=True)):
         return False
     above = (node.text(deep=True) or "").find((title.text(deep=True) or "").strip())
     paras = [p for p in node.css("p") if len(p.text(deep=True)) >= _STORY_PARAGRAPH_CHARS]
@@ -406,7 +406,7 @@ def _holds_headline(node: LexborNode, title: str | None) -> bool:
     heading = node.css_first("h1")
     if heading is None or not title:
         return False
-    text, title = clean_text(heading.text(deep=True)).casefold(), title.casefold()
+    text, title = fold_whitespace(heading.text(deep=True)).casefold(), title.casefold()
     short, long = sorted((text, title), key=len)
     # A short h1 ("World") inside a longer title is a section label, not the headline.
     return len(short) >= _HEADLINE_MIN_SHARE * len(long) and short in long

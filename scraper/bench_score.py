@@ -56,7 +56,7 @@ def _ws(text: str) -> str:
     return " ".join(text.split())
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"), None)
+_INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"), None)
 _QUOTES = str.maketrans(
     {c: '"' for c in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e"}
     | {c: "'" for c in "\u2018\u2019\u201a\u201b\u2039\u203a\u2032`\u00b4"}
@@ -66,7 +66,7 @@ _QUOTES = str.maketrans(
 def norm_title(title: Any) -> str:
     if not isinstance(title, str):
         return ""
-    return _ws(unicodedata.normalize("NFKC", title).translate(_INVISIBLE).translate(_QUOTES).casefold())
+    return _ws(unicodedata.normalize("NFKC", title).translate(_INVISIBLE_CHARS).translate(_QUOTES).casefold())
 
 
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[;,&|]|\s(?:and|und|et)\s)\s*", re.I)
@@ -79,7 +79,7 @@ def norm_authors(value: Any) -> set[str]:
     for entry in entries:
         if not isinstance(entry, str):
             continue
-        entry = unicodedata.normalize("NFKC", entry).translate(_INVISIBLE)
+        entry = unicodedata.normalize("NFKC", entry).translate(_INVISIBLE_CHARS)
         for name in _AUTHOR_SPLIT.split(entry):
             name = _ws(re.sub(r"[^\w\s]", " ", _AUTHOR_PREFIX.sub("", name.strip()).casefold()))
             if name:

@@ -9,7 +9,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import jsonld
-from scraper.text import class_and_id, clean_text
+from scraper.text import class_and_id, fold_whitespace
 
 # Byline prefixes ("By", "Von", "Posted by", "Alle Artikel von") and link arrows around a name.
 _BY = re.compile(
@@ -56,7 +56,7 @@ def split_authors(names: list[str]) -> list[str]:
     """Clean byline strings into a de-duplicated list of names."""
     out: list[str] = []
     for raw in names:
-        raw = _BY.sub("", clean_text(raw))
+        raw = _BY.sub("", fold_whitespace(raw))
         for name in re.split(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*|,\s+(?=\S+\s+\S+)", raw):
             name = name.strip(" ,.")
             if name and not name.startswith("http") and name.lower() not in {n.lower() for n in out}:
@@ -85,7 +85,7 @@ def _byline(tree: LexborHTMLParser, site_name: str | None) -> list[str]:
         nodes = nodes[start : start + 5]
         parent = nodes[0].parent
         siblings = [n for n in nodes if parent is None or (n.parent and n.parent.mem_id == parent.mem_id)]
-        names = [_BY.sub("", clean_text(node.text(deep=True, separator=" "))) for node in siblings]
+        names = [_BY.sub("", fold_whitespace(node.text(deep=True, separator=" "))) for node in siblings]
         names = [name for name in names if _looks_like_name(name, site_name)]
         if names:
             return names

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.text import clean_text
+from scraper.text import fold_whitespace
 
 ARTICLE_TYPES = frozenset(
     "Article NewsArticle ReportageNewsArticle AnalysisNewsArticle OpinionNewsArticle "
@@ -99,7 +99,7 @@ def names(value: Any) -> list[str]:
         name = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, list):
             name = " ".join(str(n) for n in name)
-        if isinstance(name, str) and (name := clean_text(name)) and not name.startswith("http"):
+        if isinstance(name, str) and (name := fold_whitespace(name)) and not name.startswith("http"):
             found.append(name)
     return found
 
@@ -110,4 +110,4 @@ def first_str(value: Any) -> str | None:
         value = value[0] if value else None
     if isinstance(value, dict):
         value = value.get("url") or value.get("@id") or value.get("name")
-    return clean_text(value) or None if isinstance(value, str) else None
+    return fold_whitespace(value) or None if isinstance(value, str) else None

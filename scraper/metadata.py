@@ -16,7 +16,7 @@ from scraper import jsonld
 from scraper.bylines import read_authors
 from scraper.dates import normalise_date, stated_date
 from scraper.jsonld import ARTICLE_TYPES, LISTING_TYPES, first_str
-from scraper.text import clean_text
+from scraper.text import fold_whitespace
 from scraper.titles import read_title
 
 
@@ -71,7 +71,7 @@ class _MetaTags:
         """The first value of the first key the page has."""
         for key in keys:
             if self.values.get(key):
-                return clean_text(self.values[key][0])
+                return fold_whitespace(self.values[key][0])
         return None
 
     def all(self, key: str) -> list[str]:
@@ -137,7 +137,7 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         site_name=site_name,
         title=read_title(tree, headline, tagged_titles, site_name, canonical_url or url),
         description=tags.first("og:description", "description", "twitter:description")
-        or (clean_text(ld_description) if isinstance(ld_description, str) else None),
+        or (fold_whitespace(ld_description) if isinstance(ld_description, str) else None),
         authors=read_authors(tree, article, tags.all("author") + tags.all("article:author"), site_name),
         published=stated_date(published, tree),
         modified=normalise_date(first_str(article.get("dateModified")) or tags.first(*_MODIFIED_TAGS)),
@@ -173,4 +173,4 @@ def _keywords(tags: _MetaTags, article: dict[str, Any]) -> list[str]:
     found = tags.all("article:tag") or (
         keywords if isinstance(keywords, list) else (keywords or tags.first("news_keywords") or "").split(",")
     )
-    return list(dict.fromkeys(t for t in (clean_text(str(t)) for t in found) if t))
+    return list(dict.fromkeys(t for t in (fold_whitespace(str(t)) for t in found) if t))

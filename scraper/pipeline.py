@@ -20,7 +20,7 @@ from scraper.evidence import Evidence, read_evidence
 from scraper.metadata import read_metadata
 from scraper.page import Cleaned, Page
 from scraper.templates import TemplateStore, page_blocks
-from scraper.text import clean_text, join_paragraphs
+from scraper.text import fold_whitespace, join_paragraphs
 
 # No network: use the public suffix list snapshot that ships with tldextract.
 _domains = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -206,7 +206,7 @@ def _caption_of(img: LexborNode) -> str | None:
             ),
             None,
         )
-        if found is not None and (text := clean_text(found.text(deep=True))):
+        if found is not None and (text := fold_whitespace(found.text(deep=True))):
             return text
         node = node.parent
     return None

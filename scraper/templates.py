@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 from selectolax.lexbor import LexborNode
 
-from scraper.text import BLOCK_TAGS, clean_text
+from scraper.text import BLOCK_TAGS, fold_whitespace
 
 # Blocks whose text is compared across pages; a div or section counts when it holds no other block.
 _LEAF_BLOCKS = "p, li, h2, h3, h4, h5, h6, blockquote, pre, dt, dd, td, th, figcaption, div, section"
@@ -33,7 +33,7 @@ def blocks(root: LexborNode) -> Iterator[tuple[LexborNode, str]]:
     for node in root.css(_LEAF_BLOCKS):
         if node.tag in _CONTAINERS and any(child.tag in BLOCK_TAGS for child in node.iter()):
             continue
-        if text := clean_text(node.text(deep=True, separator=" ")):
+        if text := fold_whitespace(node.text(deep=True, separator=" ")):
             yield node, text
 
 

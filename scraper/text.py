@@ -18,7 +18,7 @@ BLOCK_TAGS = frozenset(
 )
 
 
-def clean_text(text: str) -> str:
+def fold_whitespace(text: str) -> str:
     """Collapse all whitespace (including non-breaking and zero-width spaces) to single spaces."""
     return " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
 
@@ -56,7 +56,7 @@ def paragraphs(root: LexborNode) -> list[str]:
     buffer: list[str] = []
 
     def flush() -> None:
-        text = clean_text("".join(buffer))
+        text = fold_whitespace("".join(buffer))
         buffer.clear()
         if text:
             out.append(text)

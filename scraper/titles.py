@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.text import clean_text
+from scraper.text import fold_whitespace
 
 
 def read_title(
@@ -23,7 +23,7 @@ def read_title(
     An article's structured headline is the editors' own; without one, the visible h1 (or h2) is the
     title when the page's title tags contain it (they add the site name, a section or a kicker to it)."""
     # Some CMSs escape entities twice ("&amp;quot;"): what is left after parsing is still escaped.
-    titles = [clean_text(html.unescape(t)) for t in (headline, *tagged) if t]
+    titles = [fold_whitespace(html.unescape(t)) for t in (headline, *tagged) if t]
     names = [name for name in (site_name, _domain_label(url)) if name]
     bare = titles
     for name in names:
@@ -78,7 +78,7 @@ def _headline_text(heading: LexborNode) -> str:
             parent = parent.parent
         else:
             parts.append(node.text_content or "")
-    return clean_text("".join(parts)) or clean_text(heading.text(deep=True))
+    return fold_whitespace("".join(parts)) or fold_whitespace(heading.text(deep=True))
 
 
 def _without_kicker(title: str, others: list[str]) -> str:
