@@ -8,8 +8,6 @@ EX_TEMPFAIL) and stay clear of them otherwise.
 
 from __future__ import annotations
 
-from typing import Any
-
 OK = 0  # complete (also when there was nothing new)
 PARTIAL = 1  # complete, but some article pages failed (the summary names the error kinds)
 USAGE = 2  # bad arguments: nothing was done
@@ -27,20 +25,3 @@ MEANING = {
     WRITE_FAILED: "write failed",
     LOCKED: "locked by another run",
 }
-
-# Finish reasons of a crawl that ran to its end (all its requests done, or its --limit reached).
-FINISHED = ("finished", "closespider_itemcount")
-WRITE_FAILED_REASON = "write_failed"  # the crawl stopped because a write failed
-
-
-def crawl_status(summary: dict[str, Any]) -> int:
-    """The exit status of a crawl from its summary (`spiders.summary.summarize`)."""
-    reason, errors = summary["finish_reason"], summary["errors"]
-    if reason == WRITE_FAILED_REASON:
-        return WRITE_FAILED
-    failures = errors["discovery"] or errors["article"]
-    if reason not in FINISHED or (failures and not summary["pages_fetched"]):
-        return FAILED
-    if errors["discovery"]:
-        return INCOMPLETE
-    return PARTIAL if errors["article"] else OK

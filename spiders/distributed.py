@@ -9,7 +9,7 @@ same name first redoes what its killed run had in flight; the crawl state (`spid
 tells which of those articles were already written, so none is lost and none is emitted twice.
 
 Leases: a worker that never comes back must not hold its requests forever. Its run lock is its lease
-(`scraper.schedule`), renewed every second; once it has expired, any live worker (when idle), a new
+(`spiders.state.lease`), renewed every second; once it has expired, any live worker (when idle), a new
 worker and `scraper seed` reclaim the dead worker's in-flight set: one script moves it back to the
 shared queue if the lease is still gone, for any worker to take. A dead worker counts as busy no more,
 so a new round can start.
@@ -44,19 +44,14 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
-import scraper.state_redis  # noqa: F401  (registers the redis:// crawl-state backend)
-from scraper.schedule import lock_key
-from scraper.state_redis import CONNECTION, PREFIX, RedisState, connect, state_uri
 from scraper.status import FAILED
 from spiders.jsonl import recover
+from spiders.state.keys import DUPEFILTER, INFLIGHT, QUEUE, lock_key
+from spiders.state.redis import CONNECTION, RedisState, connect, state_uri
 
 logger = logging.getLogger(__name__)
 # scrapy-redis 0.9.1 calls APIs that Scrapy 2.19 deprecates: nothing a user of a crawl can act on.
 warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
-
-QUEUE = PREFIX + "requests"  # one frontier for every spider: requests carry their site config
-DUPEFILTER = PREFIX + "dupefilter"
-INFLIGHT = PREFIX + "inflight:"  # + worker name
 
 
 def redis_overrides(url: str, worker: str | None) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 Scrapy's filter writes a request to JOBDIR/requests.seen when it is scheduled, not when it is done: after
 a SIGKILL the requests that were queued or in flight would stay filtered out in every later run, and
-their articles would be lost. The crawl state (`scraper.state`) records pages when they are done and
+their articles would be lost. The crawl state (`spiders.state`) records pages when they are done and
 carries the dedupe from one run to the next instead."""
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import orjson
 from scrapy.exporters import BaseItemExporter
 
 from scraper.errors import WriteError
-from scraper.state import CrawlState
+from spiders.state import CrawlState
 
 logger = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from scraper.dates import normalise_date
-from scraper.state import CrawlState, is_newer, open_state
 from spiders import discovery
 from spiders.site import Site
+from spiders.state import CrawlState, is_newer, open_state
 from spiders.summary import ARTICLE, DISCOVERY, ROLE, count_error, kind_of, role_of
 
 # Spider arguments that name start URLs; all are the same to the spider, which reads each URL's kind

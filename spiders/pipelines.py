@@ -24,11 +24,10 @@ from scrapy.utils.defer import deferred_from_coro
 from scraper.errors import ExtractError, WriteError
 from scraper.limits import PageTimeout, time_limit
 from scraper.pipeline import extract, site_fallback
-from scraper.state import CrawlState, is_newer
-from scraper.status import WRITE_FAILED_REASON
 from spiders.jsonl import Appender, recover
 from spiders.news import NewsSpider
-from spiders.summary import WRITE_ERROR
+from spiders.state import CrawlState, is_newer
+from spiders.summary import WRITE_ERROR, WRITE_FAILED_REASON
 from spiders.workers import WorkerDied, WorkerPool
 
 

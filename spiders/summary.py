@@ -23,7 +23,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from scraper.status import MEANING, crawl_status
+from scraper.status import FAILED, INCOMPLETE, MEANING, OK, PARTIAL, WRITE_FAILED
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,9 @@ ROLE = "role"  # the request meta key that holds its role
 SKIPS = ("skipped_seen", "skipped_unchanged", "skipped_old", "not_articles", "skipped_non_html")
 WRITE_ERROR = PREFIX + "write_error"  # "FILE: reason" of the write that stopped the crawl
 FALLBACK = PREFIX + "cleaner_fallback/"  # + site: pages its site cleaner left to the generic one
+# Finish reasons of a crawl that ran to its end (all its requests done, or its --limit reached).
+FINISHED = ("finished", "closespider_itemcount")
+WRITE_FAILED_REASON = "write_failed"  # the crawl stopped because a write failed
 
 
 def role_of(request: Request | None) -> str:
@@ -70,6 +73,19 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
     }
     summary["status"] = crawl_status(summary)
     return summary
+
+
+def crawl_status(summary: dict[str, Any]) -> int:
+    """The exit status of a crawl from its summary (`scraper.status` names them)."""
+    reason, errors = summary["finish_reason"], summary["errors"]
+    if reason == WRITE_FAILED_REASON:
+        return WRITE_FAILED
+    failures = errors["discovery"] or errors["article"]
+    if reason not in FINISHED or (failures and not summary["pages_fetched"]):
+        return FAILED
+    if errors["discovery"]:
+        return INCOMPLETE
+    return PARTIAL if errors["article"] else OK
 
 
 def _kinds(errors: dict[str, int]) -> str:

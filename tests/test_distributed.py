@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from scraper.schedule import LEASE
 from scraper.status import FAILED, OK
-from spiders.distributed import INFLIGHT, QUEUE
+from spiders.state.keys import INFLIGHT, QUEUE
+from spiders.state.lease import LEASE
 from tests.conftest import ROOT
 from tests.crawl_site import FAST, NewsSite, Served, read_lines
 from tests.fault_site import FaultSite

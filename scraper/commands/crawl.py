@@ -93,10 +93,11 @@ def run(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from scraper.schedule import LockError, LockHeld, finish_outputs, run_lock, run_output
     from scraper.status import FAILED, LOCKED, USAGE, WRITE_FAILED
     from spiders.distributed import redis_overrides
     from spiders.news import NewsSpider, find_site, known_sites
+    from spiders.runs import finish_outputs, run_output
+    from spiders.state import LockError, LockHeld, run_lock
     from spiders.summary import format_summary, summarize
 
     if args.since and not normalise_date(args.since):

@@ -43,10 +43,10 @@ def run(args: argparse.Namespace) -> int:
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
 
-    from scraper.state_redis import ensure_run_id
     from scraper.status import FAILED
     from spiders.distributed import QUEUE, SharedQueue, frontier, new_round
     from spiders.news import NewsSpider
+    from spiders.state.redis import ensure_run_id
 
     settings = Settings()
     settings.setmodule("spiders.settings", priority="project")

@@ -1,95 +1,18 @@
-"""Crawl state: which pages were fetched (and at which `lastmod`) and which articles were emitted.
-
-Incremental crawls ask `should_fetch` before scheduling a URL and `is_new` before emitting an article.
-Resume after a hard kill relies on `begin_emit`/`end_emit`: an article is recorded as *pending* with the
-position its line will take in the output file before the line is written, so a restart can tell whether
-the line made it (`recover`). `CrawlState` is the interface; `SQLiteState` is the default backend, and
-`open_state` picks a backend by URI scheme (a Redis backend registers itself in `BACKENDS`).
-"""
+"""The crawl state in one SQLite file, the single-machine default, and its run lock: an `flock` on
+`<state>.lock`, which the kernel drops when the run's process dies, however it dies."""
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
-from urllib.parse import urlsplit
 
 from scraper.errors import WriteError
+from spiders.state.base import LockHeld, Pending, holder, is_newer, now
 
-
-@dataclass(frozen=True, slots=True)
-class Pending:
-    """An article whose line may or may not have reached `output` at `offset`."""
-
-    key: str
-    content_hash: str
-    output: str
-    offset: int
-    length: int
-
-
-class CrawlState(Protocol):
-    def should_fetch(self, url: str, lastmod: str | None) -> bool:
-        """True for a URL never fetched, or one whose `lastmod` is newer than at its last fetch."""
-        ...
-
-    def mark_fetched(self, urls: list[str], lastmod: str | None) -> None:
-        """Record pages as done (articles or not), so the next crawl skips them until they change."""
-        ...
-
-    def is_new(self, key: str, content_hash: str) -> bool:
-        """True if no article with this canonical key was emitted, or it was emitted with other content."""
-        ...
-
-    def begin_emit(
-        self,
-        key: str,
-        content_hash: str,
-        urls: list[str],
-        lastmod: str | None,
-        output: str | None,
-        offset: int,
-        length: int,
-    ) -> bool:
-        """Record the article as emitted; pending until `end_emit` when it goes to an `output` file.
-        False if the same content was recorded first by another worker sharing the state: not emitted."""
-        ...
-
-    def end_emit(self, key: str) -> None: ...
-
-    def pending(self) -> Iterator[Pending]:
-        """Articles a killed crawl was writing when it died."""
-        ...
-
-    def forget(self, key: str) -> None:
-        """Undo an emit whose line never reached the output, so the next crawl fetches it again."""
-        ...
-
-    def close(self) -> None: ...
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _instant(value: str) -> datetime:
-    """ISO dates and times as comparable UTC instants (a bare date is midnight UTC)."""
-    parsed = datetime.fromisoformat(value)
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
-
-
-def is_newer(lastmod: str | None, than: str | None) -> bool:
-    if not lastmod or not than:
-        return False
-    try:
-        return _instant(lastmod) > _instant(than)
-    except ValueError:
-        return False
-
+MEMORY = ":memory:"  # a state that keeps nothing: a one-off crawl
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, lastmod TEXT NOT NULL);
@@ -187,15 +110,22 @@ class SQLiteState:
         self.db.close()
 
 
-# URI scheme -> backend factory; a plain path (no scheme) is an SQLite file.
-BACKENDS: dict[str, Callable[[str], CrawlState]] = {"": SQLiteState}
-
-
-def open_state(uri: str) -> CrawlState:
-    """A path to an SQLite file (`:memory:` for none), or a URI whose scheme is registered in `BACKENDS`."""
-    scheme = urlsplit(uri).scheme if "://" in uri else ""
-    if scheme not in BACKENDS:
-        raise ValueError(
-            f"no crawl-state backend for {scheme!r} (known: {', '.join(filter(None, BACKENDS))})"
-        )
-    return BACKENDS[scheme](uri)
+@contextmanager
+def run_lock(path: str) -> Iterator[None]:
+    """Hold `<path>.lock` while a run uses the state at `path`."""
+    if path == MEMORY:  # nothing persists, nothing to protect
+        yield
+        return
+    lock = Path(f"{path}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)  # the state beside it is created there too
+    with open(lock, "a+") as file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            file.seek(0)
+            current = file.read().strip() or "unknown holder"
+            raise LockHeld(f"another crawl holds {lock} ({current})") from None
+        file.truncate(0)
+        file.write(holder() + "\n")
+        file.flush()
+        yield  # closing the file releases the lock

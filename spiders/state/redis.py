@@ -6,8 +6,8 @@ Recording an emit is one script that records it only if no worker recorded the s
 request done twice (reclaimed from a worker thought dead, see `spiders.distributed`) emits once.
 
 The crawl has a run id (`scraper:run-id`), created with its first seed or worker. Workers compare it
-while they run: a Redis restarted without persistence, or replaced, has lost or changed it, and the
-shared state with it (see `spiders.distributed`).
+while they run (`spiders.state.lease`): a Redis restarted without persistence, or replaced, has lost
+or changed it, and the shared state with it.
 """
 
 from __future__ import annotations
@@ -24,19 +24,10 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from scraper.state import BACKENDS, Pending, is_newer, now
-
-PREFIX = "scraper:"
-PAGES = PREFIX + "pages"  # url -> lastmod (or fetch time)
-ARTICLES = PREFIX + "articles"  # canonical key -> content hash
-ARTICLE_URLS = PREFIX + "article-urls"  # canonical key -> its page URLs, one a line
-RUN_ID = PREFIX + "run-id"  # the crawl's identity in this Redis
+from spiders.state.base import Pending, is_newer, now
+from spiders.state.keys import ARTICLE_URLS, ARTICLES, PAGES, RUN_ID, pending_key
 
 logger = logging.getLogger(__name__)
-
-
-def pending_key(worker: str) -> str:
-    return f"{PREFIX}pending:{worker}"
 
 
 def split_url(uri: str) -> tuple[str, str]:
@@ -150,6 +141,3 @@ class RedisState:
 
     def close(self) -> None:
         self.db.close()
-
-
-BACKENDS["redis"] = BACKENDS["rediss"] = RedisState

@@ -1,0 +1,54 @@
+"""Output files per run, for scheduled crawls: with `{run}` in the output name, each run writes its own
+file, named by its start time and tagged with its crawl state while it is written
+(`articles-20261122T033000Z.jsonl.<tag>.part`), and gives it its final name when it ends. A killed run's
+part file is settled and renamed by the next run of the same state; other states' files are theirs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime
+from pathlib import Path
+
+from spiders.state import scheme
+from spiders.state.sqlite import MEMORY
+
+RUN_FIELD = "{run}"  # in an output name: the run's start time, e.g. articles-20261122T031500Z.jsonl
+PART = ".part"  # suffix of an output file while its run writes it
+
+
+def state_tag(state: str) -> str:
+    """A short name for a crawl state, in its runs' part files: two crawls with different states that
+    write one `{run}` folder (two cron entries) each settle only their own. A `:memory:` state keeps
+    nothing to settle a killed run's file with: its tag is its process's own."""
+    if state == MEMORY:
+        identity = f"{MEMORY}{os.getpid()}"
+    else:  # a Redis URI as given (with its worker); a file by its real path, however it is spelled
+        identity = state if scheme(state) else os.path.realpath(state)
+    return hashlib.sha256(identity.encode()).hexdigest()[:8]
+
+
+def run_output(pattern: str, started: datetime, state: str) -> tuple[Path, Path]:
+    """(the file a run writes, the name it gets when the run ends) for an output name that may hold
+    `{run}`: `articles-20261122T033000Z.jsonl.<state tag>.part`, then `articles-20261122T033000Z.jsonl`.
+    Without `{run}` both are the same file, appended to by every run."""
+    if RUN_FIELD not in pattern:
+        return Path(pattern), Path(pattern)
+    final = Path(pattern.replace(RUN_FIELD, f"{started:%Y%m%dT%H%M%SZ}"))
+    return final.with_name(f"{final.name}.{state_tag(state)}{PART}"), final
+
+
+def finish_outputs(pattern: str, state: str) -> list[Path]:
+    """Give their final names to the part files of `pattern` written with `state`: this run's, and those
+    of its killed runs, whose last lines the crawl's recovery has settled by now. Call it with the run
+    lock held. Part files of other states are theirs to settle."""
+    if RUN_FIELD not in pattern:
+        return []
+    template = Path(pattern)
+    suffix = f".{state_tag(state)}{PART}"
+    finished = []
+    for part in sorted(template.parent.glob(template.name.replace(RUN_FIELD, "*") + suffix)):
+        final = part.with_name(part.name.removesuffix(suffix))
+        part.rename(final)
+        finished.append(final)
+    return finished
