@@ -1,5 +1,5 @@
 """The `news` spider: discovers articles from sitemaps, feeds and section pages and yields the fetched
-pages; the item pipeline (`spiders.pipelines`) cleans them. Site spiders (`spiders.sites`) are this spider
+pages; the item pipeline (`spiders.articles`) cleans them. Site spiders (`spiders.sites`) are this spider
 with one `Site` built in."""
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ SITEMAP_MAXSIZE = 50 * 1024 * 1024  # sitemaps and feeds, also after gunzip (the
 
 # The pipeline: extraction in a process pool; one page in flight per response (stack notes: the
 # default of 100 concurrent items per response costs throughput for nothing here).
-ITEM_PIPELINES = {"spiders.pipelines.ArticlePipeline": 300}
+ITEM_PIPELINES = {"spiders.articles.ArticlePipeline": 300}
 CONCURRENT_ITEMS = 1
 # Scrapy re-parses a callback's source on every response to warn about `return value` in generators (its
 # cache is keyed by bound methods, which die with each request): about 0.6 ms of CPU a page, for a lint.

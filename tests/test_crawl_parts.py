@@ -15,9 +15,9 @@ import pytest
 from scraper.cli import main
 from scraper.limits import PageTimeout
 from spiders import discovery
+from spiders.articles import extract_page
 from spiders.jsonl import Appender, recover
 from spiders.news import find_site, known_sites
-from spiders.pipelines import extract_page
 from spiders.state import open_state
 from spiders.state.sqlite import SQLiteState
 from spiders.workers import WorkerDied, WorkerPool

@@ -1,4 +1,5 @@
-"""The item pipeline: fetched pages in, articles out, through the same `scraper.extract` as `scraper clean`.
+"""The crawl's article stage, a Scrapy item pipeline: fetched pages in, articles out, through the same
+`scraper.extract` as `scraper clean` (the one extraction pipeline, `scraper.pipeline`).
 
 Extraction is CPU work, so it runs in worker processes (`spiders.workers`, one per core by default):
 the reactor keeps downloading while pages are cleaned. Then the crawl state decides what is emitted:
