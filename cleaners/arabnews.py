@@ -9,7 +9,17 @@ article, so the appended stories never reach the article.
 
 from __future__ import annotations
 
-from cleaners.base import Layout, SiteCleaner
+from cleaners.base import Layout, Site, SiteCleaner
+
+SITE = Site(
+    "arabnews",
+    domains=("arabnews.com",),
+    start=(
+        "https://www.arabnews.com/rss.xml",
+        "https://www.arabnews.com/sitemap.xml",  # platform default (Drupal 7 XML sitemap)
+    ),
+    article=(r"^/node/\d+(?:/[\w-]+)?/?$",),  # /node/{nid}/{section}
+)
 
 # The page's own article; later `article.node-article` siblings are appended next stories.
 _NODE = "article.node-article:first-of-type"
@@ -51,8 +61,7 @@ def _layout(version: str, body: str, authors: str | None = None) -> Layout:
 
 
 CLEANER = SiteCleaner(
-    name="arabnews",
-    domains=("arabnews.com",),
+    SITE,
     layouts=(
         # 2024+: meta bar with "Short Url", "Updated" and "Follow"; no source line.
         _layout("2024", f"{_NODE} > .article-meta-bar ~ .article-content .field-name-body .field-item"),

@@ -1,11 +1,18 @@
-"""The declarative site-cleaner API.
+r"""The declarative site API.
 
-A site cleaner is one module in `cleaners/` that defines ``CLEANER = SiteCleaner(...)``: the site's
-domains and one `Layout` per template version, newest first. The registry finds it by itself.
+A site is one module in `cleaners/`: ``SITE = Site(...)`` declares it once (its name, its domains and
+where a crawl starts: `scraper.site`), and ``CLEANER = SiteCleaner(SITE, ...)`` gives one `Layout` per
+template version, newest first. The registry finds both by themselves; the site's spider reads `SITE`.
+
+    SITE = Site(
+        "example",
+        domains=("example.com",),
+        start=("https://example.com/news-sitemap.xml", "https://example.com/feed/"),
+        article=(r"^/\d{4}/\d{2}/[\w-]+/?$",),      # article links on section pages
+    )
 
     CLEANER = SiteCleaner(
-        name="example",
-        domains=("example.com",),
+        SITE,
         layouts=(
             Layout(
                 version="2024",
@@ -49,6 +56,7 @@ from scraper.article import word_count
 from scraper.bylines import split_authors
 from scraper.dates import normalise_date
 from scraper.page import Cleaned, Page  # the contract, re-exported for site modules
+from scraper.site import Site  # re-exported for site modules
 from scraper.text import fold_whitespace, paragraphs
 
 
@@ -156,10 +164,17 @@ def _covered(node: LexborNode, marked: set[int], covered: dict[int, bool]) -> bo
 
 @dataclass(frozen=True)
 class SiteCleaner:
-    name: str
-    domains: tuple[str, ...]
+    site: Site
     layouts: tuple[Layout, ...]
     hook: Hook | None = field(default=None, compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.site.name
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        return self.site.domains
 
     def layout_for(self, tree: LexborHTMLParser) -> Layout | None:
         return next((layout for layout in self.layouts if tree.css_first(layout.body) is not None), None)

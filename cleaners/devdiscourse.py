@@ -14,8 +14,18 @@ from __future__ import annotations
 
 import re
 
-from cleaners.base import Cleaned, Layout, Page, SiteCleaner
+from cleaners.base import Cleaned, Layout, Page, Site, SiteCleaner
 from scraper.text import fold_whitespace
+
+SITE = Site(
+    "devdiscourse",
+    domains=("devdiscourse.com",),
+    start=(
+        "https://www.devdiscourse.com/",  # front page: latest and trending stories
+        "https://www.devdiscourse.com/sitemap.xml",  # platform default
+    ),
+    article=(r"^/article/[\w-]+/\d+-[\w-]+$",),  # /article/{label}/{NewsId}-{slug}
+)
 
 _ART = "div.col-md-8 > article"  # the page's article; appended ones sit in #NewsNews
 
@@ -72,8 +82,7 @@ def _layout(version: str, body: str, meta_div: str, breadcrumb: str) -> Layout:
 
 
 CLEANER = SiteCleaner(
-    name="devdiscourse",
-    domains=("devdiscourse.com",),
+    SITE,
     layouts=(
         # HEAD of 2026-03/04: div.metadata, ul.article-breadcrumb, AI card, BreadcrumbList JSON-LD.
         _layout(

@@ -13,7 +13,17 @@ upper-case pattern does not take, hence `dateline_text`.
 
 from __future__ import annotations
 
-from cleaners.base import Layout, SiteCleaner
+from cleaners.base import Layout, Site, SiteCleaner
+
+SITE = Site(
+    "naija247news",
+    domains=("naija247news.com",),
+    start=(
+        "https://www.naija247news.com/feed/",
+        "https://www.naija247news.com/wp-sitemap.xml",  # platform default (WordPress core)
+    ),
+    article=(r"^/\d{4}/\d{2}/\d{2}/[\w-]+/?$",),  # /YYYY/MM/DD/slug/
+)
 
 _DROP = (
     ".tdb_single_author",  # "By Naija247news", printed twice
@@ -44,8 +54,7 @@ _DATELINE = (
 
 
 CLEANER = SiteCleaner(
-    name="naija247news",
-    domains=("naija247news.com",),
+    SITE,
     layouts=(
         # tagDiv Cloud Library single template (2024).
         Layout(

@@ -12,7 +12,17 @@ and the "Edited by ..." (to `credit`) and "Featured image: ..." sign-offs.
 
 from __future__ import annotations
 
-from cleaners.base import Layout, SiteCleaner
+from cleaners.base import Layout, Site, SiteCleaner
+
+SITE = Site(
+    "nknews",
+    domains=("nknews.org",),
+    start=(
+        "https://www.nknews.org/feed/",
+        "https://www.nknews.org/wp-sitemap.xml",  # platform default (WordPress core)
+    ),
+    article=(r"^/\d{4}/\d{2}/[\w-]+/?$",),  # /YYYY/MM/slug/ (NK Pro under /pro/ is paywalled)
+)
 
 _HEAD = "div.content-wrapper"
 
@@ -54,8 +64,7 @@ def _layout(version: str, body: str, drop: tuple[str, ...] = _DROP) -> Layout:
 
 
 CLEANER = SiteCleaner(
-    name="nknews",
-    domains=("nknews.org",),
+    SITE,
     layouts=(
         _layout("2019", "#fullContent"),
         # A page served without #fullContent (text withheld by the paywall): the teaser is all there is.

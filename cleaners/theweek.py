@@ -11,7 +11,17 @@ escape the selectors, by wording. The author bio and the "-" recirculation list 
 
 from __future__ import annotations
 
-from cleaners.base import Layout, SiteCleaner
+from cleaners.base import Layout, Site, SiteCleaner
+
+SITE = Site(
+    "theweek",
+    domains=("theweek.com",),
+    start=(
+        "https://theweek.com/feeds/all",  # platform default (Future's Vanilla feeds)
+        "https://theweek.com/sitemap-news.xml",  # platform default (Google News sitemap)
+    ),
+    article=(r"^/[a-z-]+/[a-z0-9]+(?:-[a-z0-9]+)+$",),  # /{section}/{slug}
+)
 
 _ART = "article.news-article"
 
@@ -46,8 +56,7 @@ _DROP_TEXT = (
 )
 
 CLEANER = SiteCleaner(
-    name="theweek",
-    domains=("theweek.com",),
+    SITE,
     layouts=(
         # Vanilla (2024-): header h1 + byline + strapline, section.content-wrapper > #article-body.
         Layout(

@@ -10,7 +10,8 @@ from urllib.parse import urljoin, urlsplit
 import tldextract
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from cleaners import cleaner_for, generic
+import cleaners
+from cleaners import generic
 from scraper import invariants
 from scraper.article import Article, CleanerInfo, Image, content_hash, word_count
 from scraper.dates import published
@@ -19,6 +20,7 @@ from scraper.errors import ExtractError
 from scraper.evidence import Evidence, read_evidence
 from scraper.metadata import read_metadata
 from scraper.page import Cleaned, Page
+from scraper.site import Site
 from scraper.templates import TemplateStore, page_blocks
 from scraper.text import fold_whitespace, join_paragraphs
 
@@ -53,7 +55,9 @@ def clean(page: Page, templates: TemplateStore | None = None) -> Cleaned:
     cleaner, and a generic result that fails it is compared with an independent reading of the page."""
     site = site_of(page)
     template = templates.boilerplate(site) if templates and site else frozenset()
-    site_cleaner = cleaner_for(_host(page.url)) or cleaner_for(_host(page.meta.canonical_url))
+    site_cleaner = cleaners.cleaner_for(_host(page.url)) or cleaners.cleaner_for(
+        _host(page.meta.canonical_url)
+    )
     if site_cleaner is None:
         return _checked(page, generic.clean(page, template), template)
     cleaned = site_cleaner.clean(page)
@@ -103,6 +107,12 @@ def _scrub(cleaned: Cleaned, evidence: Evidence) -> None:
 def _reparsed(page: Page) -> Page:
     """The page on a fresh tree, for a second cleaner after one has changed the first."""
     return replace(page, tree=LexborHTMLParser(page.html))
+
+
+def known_sites() -> dict[str, Site]:
+    """Every declared site, by name: each site's module in `cleaners/` declares it once, for its
+    cleaner and for its spider (the spiders reach the site modules only through the pipeline)."""
+    return cleaners.sites()
 
 
 def site_fallback(site: str | None, fallback_from: str | None) -> str | None:

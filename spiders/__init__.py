@@ -1,2 +1,3 @@
-"""Scrapy spiders and their plumbing: `news` (the generic spider) and one spider per site in
-`spiders.sites`; the item pipeline hands pages to `scraper.extract` (see `spiders.articles`)."""
+"""Scrapy spiders and their plumbing: `news` (the generic spider, which a declared site's spider is
+with the site built in: `spiders.loader`); the item pipeline hands pages to `scraper.extract` (see
+`spiders.articles`); the crawl state and its run lock are in `spiders.state`."""

@@ -1,11 +1,9 @@
 """The `news` spider: discovers articles from sitemaps, feeds and section pages and yields the fetched
-pages; the item pipeline (`spiders.articles`) cleans them. Site spiders (`spiders.sites`) are this spider
-with one `Site` built in."""
+pages; the item pipeline (`spiders.articles`) cleans them. A site's spider (`scrapy crawl arabnews`) is
+this spider with the site's declaration built in (`NewsSpider.for_site`, listed by `spiders.loader`)."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -21,24 +19,15 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from scraper.dates import normalise_date
+from scraper.pipeline import known_sites
+from scraper.site import Site
 from spiders import discovery
-from spiders.site import Site
 from spiders.state import CrawlState, is_newer, open_state
 from spiders.summary import ARTICLE, DISCOVERY, ROLE, count_error, kind_of, role_of
 
 # Spider arguments that name start URLs; all are the same to the spider, which reads each URL's kind
 # from its content. Several URLs go in one argument, separated by spaces.
 START_ARGS = ("sitemap", "feed", "start", "url")
-
-SITES: dict[str, Site] = {}  # filled by the site spiders as they are defined
-
-
-def known_sites() -> dict[str, Site]:
-    """Every site config in `spiders.sites` (one module per site), by name."""
-    package = importlib.import_module("spiders.sites")
-    for module in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"{package.__name__}.{module.name}")
-    return SITES
 
 
 def find_site(name: str) -> Site | None:
@@ -92,14 +81,13 @@ class NewsSpider(scrapy.Spider):
     [-a site=NAME[,NAME]] [-a since=DATE]"""
 
     name = "news"
-    site: ClassVar[Site | None] = None  # set by site spiders
+    site: ClassVar[Site | None] = None  # set in a site's spider
     crawl_state: CrawlState
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.site:
-            cls.name = cls.site.name
-            SITES[cls.site.name] = cls.site
+    @classmethod
+    def for_site(cls, site: Site) -> type[NewsSpider]:
+        """The site's spider: this spider, named after the site, with the site built in."""
+        return type(f"{site.name.title()}Spider", (cls,), {"name": site.name, "site": site})
 
     def __init__(
         self, *, site: str = "", article: str = "", follow: str = "", since: str = "", **kwargs: Any
@@ -112,7 +100,9 @@ class NewsSpider(scrapy.Spider):
             raise ValueError(f"unknown site(s): {', '.join(unknown)} (known: {known})")
         self.sites = [s for s in (type(self).site, *named.values()) if s]
         if urls:
-            self.sites.append(Site("urls", tuple(urls), tuple(article.split()), tuple(follow.split())))
+            self.sites.append(
+                Site("urls", start=tuple(urls), article=tuple(article.split()), follow=tuple(follow.split()))
+            )
         self.since = normalise_date(since) if since else None
         if since and not self.since:
             raise ValueError(f"since={since!r} is not a date")

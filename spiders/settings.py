@@ -2,8 +2,7 @@
 Every one can be overridden with `-s NAME=VALUE`."""
 
 BOT_NAME = "newsclean"
-SPIDER_MODULES = ["spiders.news", "spiders.sites"]
-NEWSPIDER_MODULE = "spiders.sites"
+SPIDER_LOADER_CLASS = "spiders.loader.SiteSpiderLoader"  # `news`, and one spider per declared site
 
 # Identify the crawler; set your own contact with -s USER_AGENT=... or scraper crawl --user-agent.
 USER_AGENT = "newsclean/0.1 (news article crawler)"

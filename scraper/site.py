@@ -1,4 +1,6 @@
-"""What a spider needs to know about one site: where to start and which links are articles."""
+"""One news site, declared once: its name, its domains and where a crawl starts. The site's module in
+`cleaners/` declares it (`SITE = Site(...)`), beside its cleaner, and both the cleaner (which pages are
+the site's) and the site's spider (where to start, which links to follow) read that declaration."""
 
 from __future__ import annotations
 
@@ -15,21 +17,23 @@ def _path(url: str) -> str:
 
 @dataclass(frozen=True)
 class Site:
-    """A site's crawl configuration. Patterns are regular expressions searched in a URL's path and
-    query (not its host, so a config also works for a mirror or a local copy).
+    """A site. Patterns are regular expressions searched in a URL's path and query (not its host, so a
+    declaration also works for a mirror or a local copy).
 
+    name:    the site's name: `scrapy crawl NAME`, `scraper crawl NAME`, the cleaner's name.
+    domains: hosts (with their subdomains) whose pages and links are the site's; empty means the start
+             URLs' hosts (a crawl of URLs given on the command line).
     start:   sitemap indexes, sitemaps, Google News sitemaps, RSS/Atom feeds or section pages; each is
              recognised by its content. Sitemap and feed entries are fetched as article candidates.
     article: links on HTML start pages that are article candidates; empty means every same-site link.
     follow:  links on HTML pages that are listing pages whose links are read in turn (pagination, sections).
-    domains: hosts (with their subdomains) whose links belong to the site; empty means the start URLs' hosts.
     """
 
     name: str
-    start: tuple[str, ...]
+    domains: tuple[str, ...] = ()
+    start: tuple[str, ...] = ()
     article: tuple[str, ...] = ()
     follow: tuple[str, ...] = ()
-    domains: tuple[str, ...] = ()
 
     @cached_property
     def _article(self) -> re.Pattern[str] | None:
