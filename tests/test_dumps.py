@@ -17,7 +17,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scraper.commands.clean import CHUNK_PAGES, CHUNKS_PER_WORKER
+from scraper.batch import CHUNK_ITEMS, CHUNKS_PER_WORKER
 from scraper.output import ArticleFile
 from tests.support.fifo import Fifo
 from tests.support.waiting import wait_for
@@ -259,7 +259,7 @@ def test_a_killed_worker_fails_only_the_pages_in_flight(tmp_path: Path) -> None:
 
     failures = lines(errors.read_bytes())
     assert f"{warc}@0" in [failure["source"] for failure in failures]  # the slow page
-    assert len(failures) <= 2 * CHUNKS_PER_WORKER * CHUNK_PAGES
+    assert len(failures) <= 2 * CHUNKS_PER_WORKER * CHUNK_ITEMS
     assert all(failure["error"].startswith("the worker process died") for failure in failures)
     assert len(articles_by_url(out.read_bytes())) + len(failures) == len(urls) + 1
     # The resume retries the failed pages; the slow one fails again, on a time limit this time.

@@ -13,36 +13,24 @@ first pages of a site none, and make results depend on which worker saw what).""
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
-import multiprocessing
 import os
-import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
 import orjson
 
-from scraper import pipeline
-from scraper.errors import ExtractError, WriteError
-from scraper.limits import PAGE_TIMEOUT, time_limit
+from scraper.batch import Workers
+from scraper.errors import WriteError
+from scraper.jobs import Outcome, clean_page, failure, load_templates, read_template, size_of, source_of
+from scraper.limits import PAGE_TIMEOUT
 from scraper.output import ArticleFile, ArticleSink, ArticleStream, LineFile
-from scraper.page import Cleaned
-from scraper.sources import STDIN, Item, RawPage, Unreadable, is_dump, read_pages
+from scraper.sources import STDIN, Item, is_dump, read_pages
 from scraper.status import OK, PARTIAL, WRITE_FAILED
 from scraper.templates import MIN_PAGES, TemplateStore
-
-CHUNK_PAGES = 8  # pages sent to a worker at once: pages take milliseconds, a round trip ~0.3 ms
-CHUNK_BYTES = 4 * 1024 * 1024  # ...or fewer when they are big
-CHUNKS_PER_WORKER = 3  # in flight: enough to keep a worker busy while the parent reads and writes
-EXPLAIN_TEXT_CHARS = 100
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -127,10 +115,18 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     errors = LineFile(Path(args.errors), append=args.resume) if args.errors else None
     report = Report(sys.stderr.isatty())
     items = read_pages(args.paths, sink.done, args.url, outputs)
-    work = partial(clean_pages, explain=args.explain, timeout=args.page_timeout)
-    workers = Workers(args.jobs, templates)
+    workers = Workers(args.jobs, load_templates, (templates,))
+    outcomes = workers.map(
+        partial(clean_page, explain=args.explain),
+        items,
+        key=source_of,
+        failed=failure,
+        ordered=not args.unordered,
+        timeout=args.page_timeout,
+        size=size_of,
+    )
     try:
-        for outcome in _outcomes(workers, work, items, ordered=not args.unordered):
+        for outcome in outcomes:
             if outcome.line is not None:
                 sink.write(outcome.source, outcome.line)
             if outcome.explain:
@@ -162,13 +158,10 @@ def _learn(store: TemplateStore, items: Iterable[Item], path: Path, jobs: int) -
     """The first pass: count the blocks of every page into `store`, then save it to `path`. Pages
     already in the store (a resumed run, new dumps of known sites) count once."""
     started, known = time.monotonic(), sum(len(site.pages) for site in store.sites.values())
-    workers = Workers(jobs)
-    try:
-        for outcome in _outcomes(workers, learn_pages, items, ordered=True):
+    with Workers(jobs) as workers:
+        for outcome in workers.map(read_template, items, key=source_of, failed=failure, size=size_of):
             if outcome.template is not None:  # a page that fails is reported by the clean pass
                 store.add(*outcome.template)
-    finally:
-        workers.close()
     store.save(path)
     learned = sum(len(site.pages) for site in store.sites.values()) - known
     with_template = sum(bool(store.boilerplate(site)) for site in store.sites)
@@ -179,169 +172,8 @@ def _learn(store: TemplateStore, items: Iterable[Item], path: Path, jobs: int) -
     )
 
 
-@dataclass(slots=True)
-class Outcome:
-    """What became of one page: its article line, or why it failed; `explain` is for --explain."""
-
-    source: str
-    line: bytes | None = None
-    error: str | None = None
-    explain: str | None = None
-    template: tuple[str, str, frozenset[str]] | None = None  # the first pass: what the page adds
-    fallback: str | None = None  # the site whose cleaner could not clean the page (the generic one did)
-
-
-Work = Callable[[list[Item]], list[Outcome]]
-
-
-def learn_pages(items: list[Item]) -> list[Outcome]:
-    """The first pass's work (in a worker): each page's site, id and block hashes."""
-    outcomes = []
-    for item in items:
-        outcome = Outcome(item.source)
-        if isinstance(item, RawPage):
-            with contextlib.suppress(Exception):  # the clean pass reports the page's failure
-                outcome.template = pipeline.template_entry(
-                    pipeline.parse(item.html, item.url, item.content_type)
-                )
-        outcomes.append(outcome)
-    return outcomes
-
-
-def clean_pages(items: list[Item], *, explain: bool = False, timeout: float | None = None) -> list[Outcome]:
-    return [clean_page(item, explain=explain, timeout=timeout) for item in items]
-
-
-def clean_page(item: Item, *, explain: bool = False, timeout: float | None = None) -> Outcome:
-    """One page to one article line (in a worker), within `timeout` seconds. Never raises: a bug hit
-    by one page is that page's failure, not the batch's."""
-    if isinstance(item, Unreadable):
-        return Outcome(item.source, error=item.reason)
-    try:
-        # What `extract` does, keeping the cleaner's result for --explain. The store learned every
-        # input page in the first pass, so learning the page again here changes nothing.
-        with time_limit(timeout):
-            page, cleaned = pipeline.explain(
-                item.html, item.url, content_type=item.content_type, templates=_store
-            )
-            article = pipeline.build_article(page, cleaned)
-    except ExtractError as error:
-        return Outcome(item.source, error=str(error))
-    except Exception as error:
-        return Outcome(item.source, error=f"{type(error).__name__}: {error}")
-    return Outcome(
-        item.source,
-        article.to_json(),
-        explain=_explain_text(item.source, cleaned) if explain else None,
-        fallback=pipeline.site_fallback(article.site, article.cleaner.fallback_from),
-    )
-
-
-def _explain_text(source: str, cleaned: Cleaned) -> str:
-    """The page's source and cleaner, then one line per removed block: `[rule]` then its text."""
-    removed = cleaned.removed
-    head = f"{source}: cleaner {cleaned.cleaner} {cleaned.version}, "
-    if not removed:
-        return head + "nothing removed"
-    width = max(len(rule) for rule, _ in removed) + 2
-    lines = [head + f"removed {len(removed)} block{'s' if len(removed) > 1 else ''}:"]
-    for rule, text in removed:
-        text = " ".join(text.split())
-        if len(text) > EXPLAIN_TEXT_CHARS:
-            text = text[: EXPLAIN_TEXT_CHARS - 1] + "…"
-        lines.append(f"  {f'[{rule}]':<{width}} {text}")
-    return "\n".join(lines)
-
-
 def _error_json(outcome: Outcome) -> bytes:
     return orjson.dumps({"source": outcome.source, "error": outcome.error})
-
-
-_store: TemplateStore | None = None  # a worker's site templates (--templates), set by _init_worker
-
-
-def _init_worker(templates: Path | None) -> None:
-    """Per-worker setup: loads the site templates once (not with every chunk)."""
-    global _store
-    _store = TemplateStore.load(templates) if templates else None
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if sys.platform == "linux":  # a worker must not outlive a killed parent (1 = PR_SET_PDEATHSIG)
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
-
-
-class Workers:
-    """A pool of worker processes that outlives the death of a worker (killed for memory, or crashed in C
-    code): the chunks in flight then fail, and a fresh pool takes the next ones."""
-
-    def __init__(self, jobs: int, templates: Path | None = None) -> None:
-        self.jobs = jobs
-        self.templates = templates
-        self._pool = self._start()
-
-    def _start(self) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context("fork")  # workers inherit the imported pipeline
-        return ProcessPoolExecutor(
-            self.jobs, mp_context=context, initializer=_init_worker, initargs=(self.templates,)
-        )
-
-    def submit(self, work: Work, chunk: list[Item]) -> Future[list[Outcome]]:
-        try:
-            return self._pool.submit(work, chunk)
-        except BrokenProcessPool:
-            self._pool.shutdown(wait=False)
-            self._pool = self._start()
-            return self._pool.submit(work, chunk)
-
-    def close(self) -> None:
-        self._pool.shutdown(cancel_futures=True)
-
-
-def _outcomes(workers: Workers, work: Work, items: Iterable[Item], *, ordered: bool) -> Iterator[Outcome]:
-    """Results of `work` over `items` sent in chunks, in input order or as they finish, with a bounded
-    number of chunks in flight (`Executor.map` would read the whole input ahead)."""
-    limit = workers.jobs * CHUNKS_PER_WORKER
-    pending: dict[Future[list[Outcome]], list[str]] = {}  # in submission order, to the chunk's sources
-
-    def finished(block: bool) -> Iterator[Outcome]:
-        """The chunks done: the oldest only when ordered; waiting for one if `block`."""
-        while pending:
-            candidates = [next(iter(pending))] if ordered else list(pending)
-            done, _ = wait(candidates, timeout=None if block else 0, return_when=FIRST_COMPLETED)
-            if not done:
-                return
-            for future in [future for future in pending if future in done]:
-                yield from _results(pending.pop(future), future)
-            block = False
-
-    for chunk in _chunks(items):
-        pending[workers.submit(work, chunk)] = [item.source for item in chunk]
-        yield from finished(block=len(pending) >= limit)
-    while pending:
-        yield from finished(block=True)
-
-
-def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
-    """Pages in groups, so that the cost of a round trip to a worker is shared by several pages."""
-    chunk: list[Item] = []
-    size = 0
-    for item in items:
-        chunk.append(item)
-        size += len(item.html) if isinstance(item, RawPage) else 0
-        if len(chunk) == CHUNK_PAGES or size >= CHUNK_BYTES:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
-
-
-def _results(sources: list[str], future: Future[list[Outcome]]) -> list[Outcome]:
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        reason = "the worker process died with this page in flight (killed, out of memory, or crashed)"
-    except Exception as error:  # the results could not come back from the worker
-        reason = f"worker failed: {error}"
-    return [Outcome(source, error=reason) for source in sources]
 
 
 class Report:

@@ -1,0 +1,89 @@
+"""What a batch worker (`scraper.batch`) does with one page: clean it into an article line, or read what
+its site template counts. `scraper clean` runs them, and so can any entry point that cleans pages in
+worker processes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scraper import pipeline
+from scraper.page import Cleaned
+from scraper.sources import Item, RawPage, Unreadable
+from scraper.templates import TemplateStore
+
+EXPLAIN_TEXT_CHARS = 100
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What became of one page: its article line, or why it failed; `explain` is for --explain."""
+
+    source: str
+    line: bytes | None = None
+    error: str | None = None
+    explain: str | None = None
+    template: tuple[str, str, frozenset[str]] | None = None  # the first pass: what the page adds
+    fallback: str | None = None  # the site whose cleaner could not clean the page (the generic one did)
+
+
+def source_of(item: Item) -> str:
+    return item.source
+
+
+def size_of(item: Item) -> int:
+    return len(item.html) if isinstance(item, RawPage) else 0
+
+
+def failure(source: str, reason: str) -> Outcome:
+    return Outcome(source, error=reason)
+
+
+_store: TemplateStore | None = None  # a worker's site templates (--templates), set by `load_templates`
+
+
+def load_templates(path: Path | None) -> None:
+    """A worker's setup: the site templates, loaded once (not with every chunk)."""
+    global _store
+    _store = TemplateStore.load(path) if path else None
+
+
+def clean_page(item: Item, *, explain: bool = False) -> Outcome:
+    """One page to one article line. What `extract` does, keeping the cleaner's result for --explain.
+    With templates, the store learned every input page in the first pass, so learning the page again
+    here changes nothing."""
+    if isinstance(item, Unreadable):
+        return failure(item.source, item.reason)
+    page, cleaned = pipeline.explain(item.html, item.url, content_type=item.content_type, templates=_store)
+    article = pipeline.build_article(page, cleaned)
+    return Outcome(
+        item.source,
+        article.to_json(),
+        explain=explanation(item.source, cleaned) if explain else None,
+        fallback=pipeline.site_fallback(article.site, article.cleaner.fallback_from),
+    )
+
+
+def read_template(item: Item) -> Outcome:
+    """The first pass of a --templates run: the page's site, id and block hashes. A page that fails is
+    the clean pass's to report."""
+    outcome = Outcome(item.source)
+    if isinstance(item, RawPage):
+        outcome.template = pipeline.template_entry(pipeline.parse(item.html, item.url, item.content_type))
+    return outcome
+
+
+def explanation(source: str, cleaned: Cleaned) -> str:
+    """The page's source and cleaner, then one line per removed block: `[rule]` then its text."""
+    removed = cleaned.removed
+    head = f"{source}: cleaner {cleaned.cleaner} {cleaned.version}, "
+    if not removed:
+        return head + "nothing removed"
+    width = max(len(rule) for rule, _ in removed) + 2
+    lines = [head + f"removed {len(removed)} block{'s' if len(removed) > 1 else ''}:"]
+    for rule, text in removed:
+        text = " ".join(text.split())
+        if len(text) > EXPLAIN_TEXT_CHARS:
+            text = text[: EXPLAIN_TEXT_CHARS - 1] + "…"
+        lines.append(f"  {f'[{rule}]':<{width}} {text}")
+    return "\n".join(lines)
