@@ -118,7 +118,7 @@ class Run:
 _WARM_UP_PAGES = 10
 
 
-def run(
+def run_dataset(
     dataset: Path, extractors: dict[str, Extractor], limit: int | None = None, progress: Progress = print
 ) -> list[Run]:
     """Every page through every extractor in turn, interleaved (a load change on the machine hits all

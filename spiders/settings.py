@@ -1,11 +1,13 @@
 """Scrapy settings for the spiders (`scrapy crawl ...` from the project root, and `scraper crawl`).
 Every one can be overridden with `-s NAME=VALUE`."""
 
+from scraper import identity
+
 BOT_NAME = "newsclean"
 SPIDER_LOADER_CLASS = "spiders.loader.SiteSpiderLoader"  # `news`, and one spider per declared site
 
 # Identify the crawler; set your own contact with -s USER_AGENT=... or scraper crawl --user-agent.
-USER_AGENT = "newsclean/0.1 (news article crawler)"
+USER_AGENT = identity.USER_AGENT
 
 # Politeness.
 ROBOTSTXT_OBEY = True

@@ -1,8 +1,8 @@
 """`scraper clean PATH...`: saved pages and dumps to JSON Lines articles, in parallel, resumably.
 
-The parent process reads the inputs lazily and writes the results; worker processes (forked after the
-pipeline is imported, so they import it once) turn chunks of pages into article lines. Only a few
-chunks per worker are in flight, which keeps memory flat whatever the corpus size.
+This process reads the inputs lazily and writes the results; the batch engine's workers
+(`scraper.batch`) clean the pages (`scraper.jobs.clean_page`), with only a few chunks in flight, which
+keeps memory flat whatever the corpus size.
 
 With `--templates FILE`, a first pass learns the site templates of all the inputs into FILE before any
 page is cleaned (workers read the pages' blocks, the parent counts them in input order, so FILE does not
@@ -24,7 +24,7 @@ from pathlib import Path
 import orjson
 
 from scraper.batch import Workers
-from scraper.errors import WriteError
+from scraper.errors import UsageError, WriteError
 from scraper.jobs import Outcome, clean_page, failure, load_templates, read_template, size_of, source_of
 from scraper.limits import PAGE_TIMEOUT
 from scraper.output import ArticleFile, ArticleSink, ArticleStream, LineFile
@@ -32,15 +32,14 @@ from scraper.sources import STDIN, Item, is_dump, read_pages
 from scraper.status import OK, PARTIAL, WRITE_FAILED
 from scraper.templates import MIN_PAGES, TemplateStore
 
+HELP = "clean saved pages and dumps into JSON Lines articles"
+DESCRIPTION = """\
+Clean saved pages (files, folders, .gz, standard input) and dumps (WARC, JSON Lines) into one JSON
+article a line. Exit status: 0 all pages cleaned, 1 some failed, 2 usage error, 74 the output could not
+be written (disk full; --resume goes on from where it stopped)."""
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "clean",
-        help="clean saved pages and dumps into JSON Lines articles",
-        description="Clean saved pages (files, folders, .gz, standard input) and dumps (WARC, JSON Lines) "
-        "into one JSON article a line. Exit status: 0 all pages cleaned, 1 some failed, 2 usage error, "
-        "74 the output could not be written (disk full; --resume goes on from where it stopped).",
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="+",
@@ -74,38 +73,37 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "so that a page's article does not depend on -j or on its place in the input; the cost is one "
         "more parse per page (about 1.4 ms, a seventh of a generic clean)",
     )
-    parser.set_defaults(func=partial(run, parser))
 
 
-def _check_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """Exits with status 2 (argparse's usage error) before any work is done."""
+def _check_usage(args: argparse.Namespace) -> None:
+    """Raises `UsageError` before any work is done."""
     missing = [path for path in args.paths if path != STDIN and not os.path.exists(path)]
     if missing:
-        parser.error(f"no such file or folder: {', '.join(missing)}")
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
     if args.paths.count(STDIN) > 1:
-        parser.error("standard input (-) can be read once only")
+        raise UsageError("standard input (-) can be read once only")
     if args.url and (len(args.paths) > 1 or os.path.isdir(args.paths[0]) or is_dump(args.paths[0])):
-        parser.error("--url needs exactly one page (a file or -), not folders, dumps or several inputs")
+        raise UsageError("--url needs exactly one page (a file or -), not folders, dumps or several inputs")
     if args.resume and not args.output:
-        parser.error("--resume needs -o FILE")
+        raise UsageError("--resume needs -o FILE")
     if args.templates and STDIN in args.paths:
-        parser.error("--templates reads the inputs twice: not with standard input (-)")
+        raise UsageError("--templates reads the inputs twice: not with standard input (-)")
     for path in (args.output, args.errors, args.templates):
         if path and not os.path.isdir(os.path.dirname(path) or "."):
-            parser.error(f"no folder for {path}")
+            raise UsageError(f"no folder for {path}")
     if args.jobs < 1:
-        parser.error("--jobs must be at least 1")
+        raise UsageError("--jobs must be at least 1")
 
 
-def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    _check_usage(parser, args)
+def run(args: argparse.Namespace) -> int:
+    _check_usage(args)
     outputs = {os.path.realpath(path) for path in (args.output, args.errors, args.templates) if path}
     templates = Path(args.templates) if args.templates else None
     if templates:
         try:
             store = TemplateStore.load(templates)
         except (OSError, ValueError, KeyError, TypeError) as error:
-            parser.error(f"--templates {templates} is not a template file: {error}")
+            raise UsageError(f"--templates {templates} is not a template file: {error}") from error
         # Every page, those an earlier run did too: a page counts once, and the templates must not
         # depend on where a killed run stopped.
         _learn(store, read_pages(args.paths, url=args.url, outputs=outputs), templates, args.jobs)

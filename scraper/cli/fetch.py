@@ -7,16 +7,20 @@ import sys
 
 import httpx
 
+from scraper.identity import USER_AGENT
 from scraper.pipeline import extract
-from spiders.settings import USER_AGENT
+from scraper.status import OK, PARTIAL
+
+HELP = "fetch pages over HTTP and print their articles (JSON Lines)"
+DESCRIPTION = """\
+Fetch pages once with httpx and print their articles as JSON Lines, one a line. Exit status: 0 every
+URL gave an article, 1 some failed (each named on standard error)."""
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("fetch", help="fetch pages over HTTP and print their articles (JSON Lines)")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("urls", nargs="+", metavar="URL")
     parser.add_argument("--user-agent", default=USER_AGENT, help="User-Agent header (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default: 30)")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,4 +42,4 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.flush()
     if failed:
         print(f"scraper fetch: {failed} of {len(args.urls)} URLs failed", file=sys.stderr)
-    return 1 if failed else 0
+    return PARTIAL if failed else OK

@@ -12,23 +12,24 @@ from scraper.bench import (
     Progress,
     learn_templates,
     load_truth,
-    run,
+    run_dataset,
     subset,
     table,
     template_pages,
     with_templates,
     write_predictions,
 )
+from scraper.errors import UsageError
+from scraper.status import OK
+
+HELP = "score our extractor and trafilatura on benchmark datasets"
+DESCRIPTION = """\
+Run our extractor and plain trafilatura on the same pages of each DATASET (a folder with truth.jsonl
+and pages/*.html.gz), write their predictions, print body (or snippet) P/R/F1, title accuracy, author
+F1, date accuracy and pages/s side by side."""
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "bench",
-        help="score our extractor and trafilatura on benchmark datasets",
-        description="Run our extractor and plain trafilatura on the same pages of each DATASET (a folder "
-        "with truth.jsonl and pages/*.html.gz), write their predictions, print body (or snippet) "
-        "P/R/F1, title accuracy, author F1, date accuracy and pages/s side by side.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("datasets", nargs="+", type=Path, metavar="DATASET")
     parser.add_argument("-o", "--out", type=Path, default=Path("bench-out"), help="predictions folder")
     parser.add_argument("--limit", type=int, help="only the first N pages of each dataset")
@@ -41,14 +42,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="also run ours with site templates learned from all pages of the dataset, and score both "
         "on the pages of the sites that have a template",
     )
-    parser.set_defaults(func=main)
 
 
-def main(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     for dataset in args.datasets:
         if not (dataset / "truth.jsonl").is_file():
-            print(f"{dataset}: no truth.jsonl", file=sys.stderr)
-            return 2
+            raise UsageError(f"{dataset}: no truth.jsonl")
     for dataset in args.datasets:
         name = dataset.resolve().name
         extractors: dict[str, Extractor] = {n: EXTRACTORS[n] for n in args.only or EXTRACTORS}
@@ -58,7 +57,7 @@ def main(args: argparse.Namespace) -> int:
                 f"{name}: learned templates of {len(store.sites)} sites in {seconds:.1f} s", file=sys.stderr
             )
             extractors["ours+templates"] = with_templates(store)
-        runs = run(dataset, extractors, args.limit, _progress(name))
+        runs = run_dataset(dataset, extractors, args.limit, _progress(name))
         for path in write_predictions(runs, args.out, name):
             print(f"wrote {path}", file=sys.stderr)
         print(table(runs, name))
@@ -70,7 +69,7 @@ def main(args: argparse.Namespace) -> int:
                 table(subset(mine, load_truth(dataset)[: args.limit], ids), f"{name}, sites with a template")
             )
             print()
-    return 0
+    return OK
 
 
 def _progress(name: str) -> Progress:

@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scraper.dates import normalise_date
+from scraper.errors import UsageError
+from scraper.status import FAILED, LOCKED, WRITE_FAILED
 
+HELP = "crawl sites, sitemaps or feeds into JSON Lines"
 DESCRIPTION = """\
 Crawl news sites and write their articles, cleaned, as JSON Lines (one article a line).
 A target is a site with a built-in spider (arabnews, devdiscourse, theweek, naija247news, nknews, or
@@ -47,13 +50,7 @@ def add_target_arguments(parser: argparse.ArgumentParser, nargs: str) -> None:
     )
 
 
-def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "crawl",
-        help="crawl sites, sitemaps or feeds into JSON Lines",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser, nargs="*")
     parser.add_argument(
         "-o",
@@ -85,7 +82,6 @@ def add_parser(subparsers: Any) -> None:
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="any Scrapy setting"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log Scrapy's progress")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,7 +89,6 @@ def run(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from scraper.status import FAILED, LOCKED, USAGE, WRITE_FAILED
     from spiders.distributed import redis_overrides
     from spiders.news import NewsSpider, find_site, known_sites
     from spiders.runs import finish_outputs, run_output
@@ -101,20 +96,14 @@ def run(args: argparse.Namespace) -> int:
     from spiders.summary import format_summary, summarize
 
     if args.since and not normalise_date(args.since):
-        print(f"scraper crawl: --since {args.since!r} is not a date", file=sys.stderr)
-        return USAGE
+        raise UsageError(f"--since {args.since!r} is not a date")
     if not args.targets and not args.redis:
-        print(
-            "scraper crawl: give a SITE or URL to crawl (or --redis URL to join a shared crawl)",
-            file=sys.stderr,
-        )
-        return USAGE
+        raise UsageError("give a SITE or URL to crawl (or --redis URL to join a shared crawl)")
     urls = [t for t in args.targets if "://" in t]
     sites = {name: find_site(name) for name in args.targets if "://" not in name}
     if unknown := [name for name, site in sites.items() if site is None]:
         known = ", ".join(sorted(known_sites()))
-        print(f"scraper crawl: unknown site {', '.join(unknown)} (known: {known})", file=sys.stderr)
-        return USAGE
+        raise UsageError(f"unknown site {', '.join(unknown)} (known: {known})")
 
     settings = Settings()
     settings.setmodule("spiders.settings", priority="project")
@@ -131,8 +120,7 @@ def run(args: argparse.Namespace) -> int:
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep:
-            print(f"scraper crawl: --set {pair!r} is not NAME=VALUE", file=sys.stderr)
-            return USAGE
+            raise UsageError(f"--set {pair!r} is not NAME=VALUE")
         overrides[name] = value
     state = overrides["CRAWL_STATE"]  # the part files of a {run} output are named after it
     overrides.setdefault("ARTICLES_FILE", str(run_output(args.output, datetime.now(UTC), state)[0]))

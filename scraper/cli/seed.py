@@ -9,8 +9,11 @@ import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
-from scraper.commands.crawl import add_target_arguments
+from scraper.cli.crawl import add_target_arguments
+from scraper.errors import UsageError
+from scraper.status import FAILED, OK
 
+HELP = "push sites' start URLs into a distributed crawl's shared queue"
 DESCRIPTION = """\
 Push the start URLs (sitemaps, feeds, section pages) of the given sites, or the given URLs, into the
 shared queue in Redis. Run it from cron as often as the sites should be re-read; workers started with
@@ -22,16 +25,9 @@ round: the duplicate filter is cleared, so pages whose lastmod changed are fetch
 state still skips the rest."""
 
 
-def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "seed",
-        help="push sites' start URLs into a distributed crawl's shared queue",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser, nargs="+")
     parser.add_argument("--redis", required=True, metavar="URL", help="redis://host:port/db of the crawl")
-    parser.set_defaults(func=run)
 
 
 async def _listed(requests: AsyncIterator[Any]) -> list[Any]:
@@ -43,7 +39,6 @@ def run(args: argparse.Namespace) -> int:
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
 
-    from scraper.status import FAILED
     from spiders.distributed import QUEUE, SharedQueue, frontier, new_round
     from spiders.news import NewsSpider
     from spiders.state.redis import ensure_run_id
@@ -60,9 +55,8 @@ def run(args: argparse.Namespace) -> int:
             article=" ".join(args.article),
             follow=" ".join(args.follow),
         )
-    except ValueError as error:
-        print(f"scraper seed: {error}", file=sys.stderr)
-        return 2
+    except ValueError as error:  # an unknown site
+        raise UsageError(str(error)) from error
     requests = asyncio.run(_listed(spider.start()))
     try:
         server, dupefilter = frontier(args.redis)
@@ -74,4 +68,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"scraper seed: Redis at {args.redis}: {error}", file=sys.stderr)
         return FAILED
     print(f"scraper seed: {pushed} start URLs queued, {len(shared)} requests waiting", file=sys.stderr)
-    return 0
+    return OK
