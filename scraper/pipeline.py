@@ -12,9 +12,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 import cleaners
 from cleaners import generic
-from scraper import invariants
+from scraper import dates, invariants
 from scraper.article import Article, CleanerInfo, Image, content_hash, word_count
-from scraper.dates import published
 from scraper.decode import decode
 from scraper.errors import ExtractError
 from scraper.evidence import Evidence, read_evidence
@@ -237,7 +236,7 @@ def build_article(page: Page, cleaned: Cleaned) -> Article:
         title=title,
         description=cleaned.description or meta.description,
         authors=cleaned.authors if cleaned.authors is not None else meta.authors,
-        published=published(
+        published=dates.published(
             meta.published,
             page.url,
             page.html,
