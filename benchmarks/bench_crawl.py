@@ -4,9 +4,9 @@ pages (on all cores). Everything runs on 127.0.0.1.
 
     .venv/bin/python -m benchmarks.bench_crawl [--articles 2000]
 
-The site is tests/crawl_site.py without its traps: realistic article pages (navigation, sidebar, related
-links, footer, JSON-LD) listed in a Google News sitemap behind a sitemap index. Each figure is the wall
-time of one command, process start-up included. Both crawls use the project settings (robots.txt,
+The site is tests/support/news_site.py without its traps: realistic article pages (navigation, sidebar,
+related links, footer, JSON-LD) listed in a Google News sitemap behind a sitemap index. Each figure is the
+wall time of one command, process start-up included. Both crawls use the project settings (robots.txt,
 AutoThrottle, 4 requests per site at once) with AutoThrottle's start delay at 0, and no crawl state.
 The server, in this process, serves pages rendered in advance: rendering them on request (about 1 ms a
 page) took CPU from the crawl under test, which shares the machine's cores with it.
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import orjson
 
-from tests.crawl_site import NewsSite, Served, article_html
+from tests.support.news_site import NewsSite, Served, article_html
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"

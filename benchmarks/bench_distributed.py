@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.crawl_site import NewsSite, Served
-from tests.redis_server import RedisServer, running_redis
+from tests.support.news_site import NewsSite, Served
+from tests.support.redis_server import RedisServer, running_redis
 
 ROOT = Path(__file__).resolve().parents[1]
 

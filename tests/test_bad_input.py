@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES
-from tests.test_clean_cli import article_page
+from tests.support.pages import article_page
+from tests.support.samples import SAMPLES
 
 PEAK_RSS_LIMIT_MB = 1500  # generous: the 20 MB page needs a few hundred MB in its worker
 

@@ -14,7 +14,7 @@ import pytest
 from scraper.bench import Run, table, tail
 from scraper.bench_score import Scores
 from scraper.cli import main
-from tests.test_generic import ITEMS, LEAD, PARAS, QUOTE, article_page
+from tests.support.pages import ITEMS, LEAD, PARAS, QUOTE, article_with_boilerplate
 
 BODY = "\n".join([LEAD, PARAS[0], *ITEMS, QUOTE, PARAS[1]])
 
@@ -26,7 +26,7 @@ def make_dataset(folder: Path) -> Path:
     for n, title in enumerate(["Council approves harbour plan", "Harbour plan wins the vote"]):
         page_id = f"page-{n}"
         (folder / "pages" / f"{page_id}.html.gz").write_bytes(
-            gzip.compress(article_page(url_title=title).encode())
+            gzip.compress(article_with_boilerplate(url_title=title).encode())
         )
         rows.append(
             {

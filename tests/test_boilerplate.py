@@ -9,7 +9,7 @@ import pytest
 
 from scraper import explain, extract
 from scraper.pipeline import build_article
-from tests.conftest import SAMPLES
+from tests.support.samples import SAMPLES
 
 GENERIC_URL = "https://gazette.example/news/2025/03/harbour-plan"
 SITE_PAGE = SAMPLES / "devdiscourse.com" / "putin-thanks-kim-kursk.html"

@@ -16,42 +16,11 @@ import jsonschema
 import pytest
 
 from scraper.article import json_schema
+from tests.support.commands import clean, start_clean
 from tests.support.fifo import Fifo
+from tests.support.outputs import line_count, parse_lines
+from tests.support.pages import article_page
 from tests.support.waiting import wait_for
-
-
-def clean(
-    *args: object, stdin: bytes | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[bytes]:
-    """Run `python -m scraper clean ARGS` to completion."""
-    command = [sys.executable, "-m", "scraper", "clean", *map(str, args)]
-    return subprocess.run(command, input=stdin, capture_output=True, timeout=timeout, check=False)
-
-
-def start_clean(*args: object) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "scraper", "clean", *map(str, args)]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def article_page(title: str, lead: str = "The council voted on the harbour plan", paragraphs: int = 6) -> str:
-    """A small news page the generic cleaner reads as an article."""
-    body = "".join(
-        f"<p>{lead}, part {n}: the debate about costs, ferries and the winter timetable went on late.</p>"
-        for n in range(paragraphs)
-    )
-    return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head><body>'
-        f'<nav><a href="/">Home</a> <a href="/news">News</a></nav>'
-        f"<article><h1>{title}</h1>{body}</article><footer>Copyright 2026 Example News</footer></body></html>"
-    )
-
-
-def lines(data: bytes) -> list[dict]:
-    return [json.loads(line) for line in data.splitlines()]
-
-
-def line_count(path: Path) -> int:
-    return path.read_bytes().count(b"\n") if path.exists() else 0
 
 
 def test_files_folders_and_gzip_in_argument_order(tmp_path: Path) -> None:
@@ -67,7 +36,7 @@ def test_files_folders_and_gzip_in_argument_order(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
-    articles = lines(result.stdout)
+    articles = parse_lines(result.stdout)
     assert [a["title"] for a in articles] == ["Single page", "Page A", "Page B", "Page C"]
     assert all("harbour plan" in a["body"] for a in articles)
     for article in articles:
@@ -78,7 +47,7 @@ def test_standard_input_with_url() -> None:
     page = article_page("Read from a pipe").encode()
     result = clean("-", "--url", "https://www.example.com/news/pipe", stdin=page)
     assert result.returncode == 0, result.stderr
-    [article] = lines(result.stdout)
+    [article] = parse_lines(result.stdout)
     assert article["title"] == "Read from a pipe"
     assert article["url"] == "https://www.example.com/news/pipe"
     assert article["site"] == "example.com"
@@ -93,7 +62,7 @@ def test_failed_pages_are_named_and_the_batch_goes_on(tmp_path: Path) -> None:
     result = clean(tmp_path)
 
     assert result.returncode == 1
-    assert [a["title"] for a in lines(result.stdout)] == ["Good page", "Another good page"]
+    assert [a["title"] for a in parse_lines(result.stdout)] == ["Good page", "Another good page"]
     errors = result.stderr.decode().splitlines()
     assert errors[0] == f"{tmp_path / '2-empty.html'}: empty document"
     assert errors[1].startswith(f"{tmp_path / '3-corrupt.html.gz'}: ")
@@ -112,7 +81,7 @@ def test_a_page_over_the_time_limit_fails_alone(tmp_path: Path) -> None:
     result = clean(tmp_path, "--page-timeout", "1", "-j", "1")
 
     assert result.returncode == 1
-    assert [a["title"] for a in lines(result.stdout)] == ["Good page"]
+    assert [a["title"] for a in parse_lines(result.stdout)] == ["Good page"]
     errors = result.stderr.decode().splitlines()
     assert errors == [
         f"{tmp_path / '1-endless.html'}: took longer than 1 s (the page time limit)",
@@ -168,7 +137,7 @@ def test_output_file_is_replaced_whole_and_never_half_written(tmp_path: Path) ->
     result = clean(pages, "-o", out)
     assert result.returncode == 0, result.stderr
     assert result.stdout == b""
-    articles = lines(out.read_bytes())
+    articles = parse_lines(out.read_bytes())
     assert [a["title"] for a in articles] == [f"Story {n}" for n in range(300)]
     sources = [json.loads(line) for line in (tmp_path / "out.jsonl.sources").read_text().splitlines()]
     assert sources == [str(pages / f"{n:03}.html") for n in range(300)]
@@ -181,7 +150,7 @@ def test_an_output_inside_an_input_folder_is_not_read_back(tmp_path: Path) -> No
     for _ in range(2):
         result = clean(tmp_path, "-o", out, "--errors", errors)
         assert result.returncode == 0, result.stderr
-        assert [a["title"] for a in lines(out.read_bytes())] == ["Only page"]
+        assert [a["title"] for a in parse_lines(out.read_bytes())] == ["Only page"]
 
 
 def test_explain_shows_each_removed_block_with_its_rule(tmp_path: Path) -> None:
@@ -196,7 +165,7 @@ def test_explain_shows_each_removed_block_with_its_rule(tmp_path: Path) -> None:
     result = clean(path, "--url", "https://example.com/explained", "--explain")
 
     assert result.returncode == 0, result.stderr
-    assert [a["title"] for a in lines(result.stdout)] == ["Explained page"]
+    assert [a["title"] for a in parse_lines(result.stdout)] == ["Explained page"]
     # Rules padded to the longest; texts cut to 100 characters.
     assert result.stderr.decode().splitlines() == [
         f"{path}: cleaner generic 4, removed 4 blocks:",

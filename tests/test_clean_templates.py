@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from scraper.templates import TemplateStore
+from tests.support.commands import clean
 
 SITE = "harbour-gazette.com"
 # Chrome in ordinary paragraphs, with no class, id or wording a generic rule knows.
@@ -48,9 +49,8 @@ def write_pages(folder: Path, numbers: range) -> Path:
     return folder
 
 
-def clean(*args: object) -> subprocess.CompletedProcess[bytes]:
-    command = [sys.executable, "-m", "scraper", "clean", *map(str, args)]
-    result = subprocess.run(command, capture_output=True, timeout=120, check=False)
+def clean_ok(*args: object) -> subprocess.CompletedProcess[bytes]:
+    result = clean(*args)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -66,11 +66,11 @@ def leaked(body: str) -> list[str]:
 def test_repeated_blocks_leave_every_page_whatever_the_jobs(tmp_path: Path) -> None:
     pages = write_pages(tmp_path / "pages", range(6))
     templates = tmp_path / "templates.json"
-    assert all(leaked(body) == list(REPEATED) for body in bodies(clean(pages).stdout))
+    assert all(leaked(body) == list(REPEATED) for body in bodies(clean_ok(pages).stdout))
 
-    one_job = clean(pages, "--templates", templates, "-j", "1")
+    one_job = clean_ok(pages, "--templates", templates, "-j", "1")
     assert b"6 pages learned" in one_job.stderr
-    two_jobs = clean(pages, "--templates", templates, "-j", "2")
+    two_jobs = clean_ok(pages, "--templates", templates, "-j", "2")
 
     assert two_jobs.stdout == one_job.stdout
     cleaned = bodies(one_job.stdout)
@@ -84,10 +84,10 @@ def test_repeated_blocks_leave_every_page_whatever_the_jobs(tmp_path: Path) -> N
 def test_the_file_carries_templates_to_a_later_run(tmp_path: Path) -> None:
     """Two pages of a site are too few for a template; two more in a later run make four."""
     templates = tmp_path / "templates.json"
-    first = clean(write_pages(tmp_path / "monday", range(2)), "--templates", templates)
+    first = clean_ok(write_pages(tmp_path / "monday", range(2)), "--templates", templates)
     assert all(leaked(body) == list(REPEATED) for body in bodies(first.stdout))
 
-    later = clean(write_pages(tmp_path / "tuesday", range(2, 4)), "--templates", templates)
+    later = clean_ok(write_pages(tmp_path / "tuesday", range(2, 4)), "--templates", templates)
 
     assert all(leaked(body) == [] for body in bodies(later.stdout))
     assert len(TemplateStore.load(templates).sites[SITE].pages) == 4
@@ -96,11 +96,11 @@ def test_the_file_carries_templates_to_a_later_run(tmp_path: Path) -> None:
 def test_resume_relearns_nothing_twice(tmp_path: Path) -> None:
     pages = write_pages(tmp_path / "pages", range(6))
     templates, out = tmp_path / "templates.json", tmp_path / "out.jsonl"
-    clean(pages, "--templates", templates, "-o", out)
+    clean_ok(pages, "--templates", templates, "-o", out)
     first = out.read_bytes()
     write_pages(pages, range(6, 8))  # new dumps of the same site
 
-    result = clean(pages, "--templates", templates, "-o", out, "--resume")
+    result = clean_ok(pages, "--templates", templates, "-o", out, "--resume")
 
     assert b"resuming: 6 pages" in result.stderr
     assert out.read_bytes().startswith(first)

@@ -1,4 +1,4 @@
-"""`scrapy crawl news` over the local test site (tests/crawl_site.py), in a subprocess from the project
+"""`scrapy crawl news` over the local test site (tests/support/news_site.py), in a subprocess from the project
 root, with a feed export: the exact set of emitted articles, their cleaned fields, the traps survived."""
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ import pytest
 
 from scraper import extract
 from scraper.status import PARTIAL
-from tests.conftest import ROOT
-from tests.crawl_site import FAST, NewsSite, Served, article_html, read_lines
+from tests.support.commands import FAST
+from tests.support.news_site import NewsSite, Served, article_html
+from tests.support.outputs import read_lines
+from tests.support.samples import ROOT
 
 
 @pytest.fixture(scope="module")

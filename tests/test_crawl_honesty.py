@@ -1,4 +1,4 @@
-"""Issue #12: no silent loss. Each case crawls the local test site (`tests/fault_site.py`) with a real
+"""Issue #12: no silent loss. Each case crawls the local test site (`tests/support/fault_site.py`) with a real
 `scraper crawl` and checks the exit status, the summary (JSON and printed line) and the articles."""
 
 from __future__ import annotations
@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,12 @@ import pytest
 
 from scraper.status import INCOMPLETE, OK, PARTIAL, WRITE_FAILED
 from spiders import discovery
-from tests.conftest import ROOT
-from tests.crawl_site import FAST, NewsSite, Served, crawl_args, read_lines
-from tests.fault_site import FaultSite
+from tests.support.commands import FAST, crawl_args
+from tests.support.fault_site import FaultSite
+from tests.support.news_site import NewsSite, Served
+from tests.support.outputs import emitted, read_lines
+from tests.support.samples import ROOT
+from tests.support.waiting import wait_for
 
 
 @dataclass
@@ -50,10 +52,6 @@ def site() -> Iterator[FaultSite]:
         yield fault_site
 
 
-def urls(*outputs: Path) -> Counter[str]:
-    return Counter(article["url"] for output in outputs for article in read_lines(output))
-
-
 def test_wordpress_sitemaps_with_a_stylesheet_and_rss_091_are_read(site: FaultSite, tmp_path: Path) -> None:
     assert discovery.sniff(b'<?xml version="1.0"?><?xml-stylesheet href="x.xsl"?><urlset/>') is (
         discovery.Kind.URLSET
@@ -61,7 +59,7 @@ def test_wordpress_sitemaps_with_a_stylesheet_and_rss_091_are_read(site: FaultSi
     assert discovery.sniff(b'<?xml version="1.0"?><registry/>') is discovery.Kind.UNKNOWN_XML
     run = crawl(site, tmp_path, [site.url("/wp-sitemap.xml"), site.url("/rss091.xml")], "--state", ":memory:")
     assert run.status == OK, run.stderr
-    assert urls(tmp_path / "out.jsonl") == Counter(site.url(path) for path in site.articles)
+    assert emitted(tmp_path / "out.jsonl") == Counter(site.url(path) for path in site.articles)
     assert run.summary["errors"] == {"discovery": {}, "article": {}}
 
 
@@ -88,7 +86,7 @@ def test_a_child_sitemap_that_fails_for_good_makes_the_run_incomplete(
     run = crawl(site, tmp_path, [site.url("/faults/broken-index.xml")], "--state", ":memory:")
     assert run.status == INCOMPLETE, run.stderr
     assert run.summary["errors"] == {"discovery": {"http_503": 1}, "article": {}}
-    assert urls(tmp_path / "out.jsonl") == Counter(site.url(a.path) for a in site.sitemap_articles)
+    assert emitted(tmp_path / "out.jsonl") == Counter(site.url(a.path) for a in site.sitemap_articles)
     assert "discovery errors: http_503 1; article errors: none" in run.line
 
 
@@ -112,7 +110,7 @@ def test_two_crawls_sharing_a_run_folder_settle_only_their_own_files(tmp_path: P
         first_args = [*crawl_args(held), "-o", output, "--state", "a.sqlite", *FAST, *patient]
         first = subprocess.Popen([sys.executable, "-m", "scraper", "crawl", *first_args], cwd=tmp_path)
         try:
-            wait_until(lambda: held.waiting > 0 and any((tmp_path / "out").glob("*.part")))
+            wait_for(lambda: held.waiting > 0 and any((tmp_path / "out").glob("*.part")))
             [live_part] = (tmp_path / "out").glob("*.part")
             second = crawl(other, tmp_path, crawl_args(other), "--state", "b.sqlite", output=output)
             assert second.status == OK, second.stderr
@@ -122,16 +120,9 @@ def test_two_crawls_sharing_a_run_folder_settle_only_their_own_files(tmp_path: P
         assert first.wait(timeout=120) == OK
     outputs = sorted((tmp_path / "out").iterdir())
     assert [o.suffix for o in outputs] == [".jsonl", ".jsonl"]  # both settled, each by its own crawl
-    assert urls(*outputs) == Counter(
+    assert emitted(*outputs) == Counter(
         site.url(a.path) for site in (held, other) for a in site.articles.values()
     )
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 # -- a full disk (as root: a small tmpfs) --
@@ -184,7 +175,7 @@ def test_a_full_disk_stops_the_crawl_with_74_and_the_next_run_completes(
         assert second.status == OK, second.stderr[-2000:]
     outputs = sorted(Path(output).parent.glob("articles-*"))
     assert all(o.suffix == ".jsonl" for o in outputs)
-    assert urls(*outputs) == Counter(site.url(path) for path in site.articles)
+    assert emitted(*outputs) == Counter(site.url(path) for path in site.articles)
 
 
 def test_clean_on_a_full_disk_exits_74_naming_the_file(small_disk: Path) -> None:

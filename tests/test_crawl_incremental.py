@@ -10,8 +10,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from tests.crawl_site import FAST, HELD, NewsSite, Served, crawl_args, read_lines, scraper_crawl
-from tests.fault_site import FaultSite
+from tests.support.commands import FAST, HELD, crawl_args, scraper_crawl
+from tests.support.fault_site import FaultSite
+from tests.support.news_site import NewsSite, Served
+from tests.support.outputs import read_lines
 from tests.support.waiting import wait_for
 
 

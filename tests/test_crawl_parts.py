@@ -21,7 +21,7 @@ from spiders.news import find_site, known_sites
 from spiders.state import open_state
 from spiders.state.sqlite import SQLiteState
 from spiders.workers import WorkerDied, WorkerPool
-from tests.conftest import SAMPLES
+from tests.support.samples import SAMPLES
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"

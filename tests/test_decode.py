@@ -10,7 +10,7 @@ import pytest
 from scraper import decode as decode_module
 from scraper.decode import decode, limit_nesting
 from scraper.errors import ExtractError
-from tests.conftest import sample_pages
+from tests.support.samples import sample_pages
 
 MAX_DEPTH = 200  # the promise: real pages nest a few dozen levels, lxml gives up past 255
 # Tags that do not nest: HTML's void elements, and those whose end tag may be left out.

@@ -1,29 +1,29 @@
 """Distributed crawls: real redis-server, real `scraper crawl --redis` worker processes, the local test
 site, a real SIGKILL and real Redis restarts. Every article must come out exactly once, and every exit
 status must say what happened. Where a kill or a restart must land mid-crawl, the site holds article
-responses at a gate (`tests/fault_site.py`) until the test releases them, so the crawl is surely running."""
+responses at a gate (`tests/support/fault_site.py`) until the test releases them, so the crawl is surely
+running."""
 
 from __future__ import annotations
 
 import json
 import signal
 import subprocess
-import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from scraper.status import FAILED, OK
 from spiders.state.keys import INFLIGHT, QUEUE
 from spiders.state.lease import LEASE
-from tests.conftest import ROOT
-from tests.crawl_site import FAST, NewsSite, Served, read_lines
-from tests.fault_site import FaultSite
-from tests.redis_server import RedisServer, running_redis
+from tests.support.commands import FAST, children, scraper
+from tests.support.fault_site import FaultSite
+from tests.support.news_site import NewsSite, Served
+from tests.support.outputs import emitted, line_count, read_lines
+from tests.support.redis_server import RedisServer, running_redis
+from tests.support.waiting import wait_for
 
 ARTICLES = 500
 # Two workers share 2 cores; a held response must outlast the gate, not time out.
@@ -54,10 +54,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
         yield redis_server
 
 
-def scraper(*args: str, cwd: Path = ROOT, **popen: Any) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "scraper", *args], cwd=cwd, **popen)
-
-
 def seed(redis_url: str, site: NewsSite) -> None:
     assert scraper("seed", "--redis", redis_url, site.url("/sitemap_index.xml")).wait(timeout=60) == 0
 
@@ -67,25 +63,6 @@ def worker(redis_url: str, name: str, out: Path, *extra: str) -> subprocess.Pope
         return scraper(
             "crawl", "--redis", redis_url, "--worker", name, "-o", str(out), *WORKER, *extra, stderr=log
         )
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
-def children(pid: int) -> list[int]:
-    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
-def lines(path: Path) -> int:
-    return path.read_bytes().count(b"\n") if path.exists() else 0
-
-
-def emitted(*outputs: Path) -> Counter[str]:
-    return Counter(article["url"] for out in outputs for article in read_lines(out))
 
 
 def assert_each_once(site: NewsSite, *outputs: Path) -> None:
@@ -143,7 +120,9 @@ def test_a_dead_worker_is_reclaimed_by_another_and_the_next_round_refetches(
     held_site.hold(after=60)
     w1 = worker(url, "w1", w1_out)
     with server.client(3) as client:
-        wait_for(lambda: held_site.waiting > 0 and client.zcard(INFLIGHT + "w1") > 0 and lines(w1_out) > 0)
+        wait_for(
+            lambda: held_site.waiting > 0 and client.zcard(INFLIGHT + "w1") > 0 and line_count(w1_out) > 0
+        )
         kill(w1)  # and never started again
         in_flight = client.zcard(INFLIGHT + "w1")
         held_site.release()

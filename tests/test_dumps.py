@@ -19,9 +19,11 @@ from warcio.warcwriter import WARCWriter
 
 from scraper.batch import CHUNK_ITEMS, CHUNKS_PER_WORKER
 from scraper.output import ArticleFile
+from tests.support.commands import clean, start_clean, workers_of
 from tests.support.fifo import Fifo
+from tests.support.outputs import line_count, parse_lines
+from tests.support.pages import article_page
 from tests.support.waiting import wait_for
-from tests.test_clean_cli import article_page, clean, line_count, lines, start_clean
 
 RUSSIAN_TITLE = "Паромы будут ходить и зимой"
 
@@ -48,7 +50,7 @@ def write_warc(path: Path, pages: Iterable[tuple[str, str]], *, compress: bool =
 
 
 def articles_by_url(stdout: bytes) -> dict[str, dict]:
-    found = lines(stdout)
+    found = parse_lines(stdout)
     by_url = {article["url"]: article for article in found}
     assert len(by_url) == len(found), "an article came out twice"
     return by_url
@@ -117,7 +119,7 @@ def test_warc_record_charset_given_only_in_its_http_header(tmp_path: Path) -> No
     result = clean(warc)
 
     assert result.returncode == 0, result.stderr
-    [article] = lines(result.stdout)
+    [article] = parse_lines(result.stdout)
     assert article["title"] == POLISH_TITLE
     assert article["body"].split("\n\n")[0] == f"{POLISH_TEXT} (0)"
 
@@ -150,7 +152,7 @@ def test_jsonl_dumps_plain_and_gzipped(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert list(articles_by_url(result.stdout)) == [record["url"] for record in records]
-    assert [a["title"] for a in lines(result.stdout)] == ["Dumped 0", "Dumped 1", "Dumped 2"]
+    assert [a["title"] for a in parse_lines(result.stdout)] == ["Dumped 0", "Dumped 1", "Dumped 2"]
     errors = result.stderr.decode().splitlines()
     assert errors[0].startswith(f"{plain}:3: not JSON")
     assert errors[1] == f'{plain}:4: not a JSON object with an "html" string'
@@ -179,7 +181,9 @@ def test_errors_file_lists_each_failure_with_its_source(tmp_path: Path) -> None:
     result = clean(tmp_path / "good.html", tmp_path / "empty.html", "--errors", errors)
 
     assert result.returncode == 1
-    assert lines(errors.read_bytes()) == [{"source": str(tmp_path / "empty.html"), "error": "empty document"}]
+    assert parse_lines(errors.read_bytes()) == [
+        {"source": str(tmp_path / "empty.html"), "error": "empty document"}
+    ]
 
 
 def test_resume_after_sigkill_finishes_with_every_page_once(tmp_path: Path) -> None:
@@ -226,13 +230,6 @@ def test_resume_after_sigkill_finishes_with_every_page_once(tmp_path: Path) -> N
     assert sorted(os.listdir(tmp_path)) == ["dump.jsonl", "out.jsonl", "out.jsonl.sources"]
 
 
-def workers_of(pid: int) -> list[int]:
-    """The worker processes of a `scraper clean` (forked: same command line as their parent)."""
-    command = Path(f"/proc/{pid}/cmdline").read_bytes()
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(child) for child in children if Path(f"/proc/{child}/cmdline").read_bytes() == command]
-
-
 def slow_page() -> bytes:
     """A page that takes seconds to clean (about 9 s; 200,000 paragraphs), where a page takes ~25 ms."""
     paragraph = "<p>The council voted on the harbour plan after a debate of four hours.</p>"
@@ -257,7 +254,7 @@ def test_a_killed_worker_fails_only_the_pages_in_flight(tmp_path: Path) -> None:
     run.communicate(timeout=120)
     assert run.returncode == 1
 
-    failures = lines(errors.read_bytes())
+    failures = parse_lines(errors.read_bytes())
     assert f"{warc}@0" in [failure["source"] for failure in failures]  # the slow page
     assert len(failures) <= 2 * CHUNKS_PER_WORKER * CHUNK_ITEMS
     assert all(failure["error"].startswith("the worker process died") for failure in failures)
@@ -286,7 +283,7 @@ def test_resume_of_a_finished_output_does_only_the_new_inputs(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert result.stderr.decode() == f"resuming: 1 pages already in {out}\n"
     assert out.read_bytes().startswith(first)
-    assert [a["title"] for a in lines(out.read_bytes())] == ["Old", "New"]
+    assert [a["title"] for a in parse_lines(out.read_bytes())] == ["Old", "New"]
     assert time.monotonic() - started < 60
 
 
@@ -305,7 +302,7 @@ def test_resume_of_a_jsonl_dump_does_each_remaining_record_once(tmp_path: Path) 
     result = clean(dump, "-o", out, "--resume", "-j", "1")
 
     assert result.returncode == 0, result.stderr
-    assert [a["title"] for a in lines(out.read_bytes())] == [f"Dumped {n}" for n in range(4)]
+    assert [a["title"] for a in parse_lines(out.read_bytes())] == [f"Dumped {n}" for n in range(4)]
     sources = [json.loads(line) for line in (tmp_path / "out.jsonl.sources").read_text().splitlines()]
     assert sources == [f"{dump}:{n}" for n in range(1, 5)]
 
@@ -330,7 +327,7 @@ def test_resume_keeps_only_complete_pairs_of_lines(tmp_path: Path, cut: str) -> 
 
     kept = 2 if cut == "article-without-source" else 3
     assert resumed.done == {f"page-{n}" for n in range(kept)}
-    assert lines(out.read_bytes()) == [{"n": n} for n in range(kept)] + [{"n": 9}]
+    assert parse_lines(out.read_bytes()) == [{"n": n} for n in range(kept)] + [{"n": 9}]
     assert [json.loads(line) for line in (tmp_path / "out.jsonl.sources").read_text().splitlines()] == [
         *(f"page-{n}" for n in range(kept)),
         "page-9",

@@ -15,9 +15,11 @@ import pytest
 from cleaners import cleaner_for
 from scraper import explain, extract
 from scraper.bench_score import body_match
-from tests.conftest import sample_pages
-from tests.crawl_site import NewsSite, Served, read_lines, scraper_crawl
+from tests.support.commands import scraper_crawl
+from tests.support.news_site import NewsSite, Served
+from tests.support.outputs import read_lines
 from tests.support.redesign import containers_renamed
+from tests.support.samples import sample_pages
 
 SITES = ("arabnews.com", "devdiscourse.com", "naija247news.com", "nknews.org", "theweek.com")
 

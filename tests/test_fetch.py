@@ -12,7 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import orjson
 import pytest
 
-from tests.conftest import ROOT, SAMPLES
+from tests.support.samples import ROOT, SAMPLES
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

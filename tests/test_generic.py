@@ -10,40 +10,11 @@ import pytest
 
 from cleaners import generic
 from scraper import explain, extract
-
-LEAD = "The council approved the new harbour plan on Tuesday after a debate that lasted four hours."
-PARAS = [
-    "Under the plan, the old fish market becomes a public hall with room for two hundred stalls.",
-    "Work starts in spring and should take eighteen months, the council's planning chief said.",
-]
-QUOTE = "We waited twenty years for this, and now the whole waterfront can breathe again."
-ITEMS = ["a covered market hall", "a ferry waiting room", "a new cycle path along the quay"]
-
-
-def article_page(extra: str = "", url_title: str = "Council approves harbour plan") -> str:
-    """An article with the boilerplate families that real pages put around and inside it."""
-    teasers = "".join(f'<li><a href="/news/{i}">Story number {i} about the region</a></li>' for i in range(6))
-    return f"""<!doctype html><html lang="en"><head><title>{url_title} | The Gazette</title>
-<meta property="og:type" content="article"><meta property="og:site_name" content="The Gazette">
-<meta property="article:published_time" content="2025-03-04T09:00:00+01:00"></head><body>
-<div id="cookie-consent-banner">We use cookies to improve your experience. Accept all</div>
-<nav><a href="/">Home</a><a href="/news">News</a></nav>
-<article><h1>{url_title}</h1><p class="byline">By Ana Ruiz</p>
-<p class="lead">{LEAD}</p>
-<div class="share-tools"><a href="#">Share on Facebook</a><a href="#">Share on X</a></div>
-<p>{PARAS[0]}</p><ul>{"".join(f"<li>{item}</li>" for item in ITEMS)}</ul>
-<blockquote><p>{QUOTE}</p></blockquote>
-<div class="signup-box"><p>Get the morning briefing in your inbox every day.</p></div>
-<p>{PARAS[1]}</p>
-<div class="related-articles"><h2>Related</h2><ul>{teasers}</ul></div>
-<div class="author-bio">Ana Ruiz covers city hall and has written for the Gazette since 2011.</div>
-</article>
-<aside class="most-read"><h2>Most read</h2><ol>{teasers}</ol></aside>{extra}
-<footer>© The Gazette</footer></body></html>"""
+from tests.support.pages import ITEMS, LEAD, PARAS, QUOTE, article_with_boilerplate
 
 
 def test_keeps_lead_lists_and_quotes() -> None:
-    article = extract(article_page(), "https://gazette.example/news/2025/03/harbour-plan")
+    article = extract(article_with_boilerplate(), "https://gazette.example/news/2025/03/harbour-plan")
     assert article.is_article
     for text in [LEAD, *PARAS, QUOTE, *ITEMS]:
         assert text in article.body
@@ -51,13 +22,13 @@ def test_keeps_lead_lists_and_quotes() -> None:
 
 
 def test_removes_boilerplate_families() -> None:
-    body = extract(article_page(), "https://gazette.example/news/2025/03/harbour-plan").body
+    body = extract(article_with_boilerplate(), "https://gazette.example/news/2025/03/harbour-plan").body
     for text in ("cookies", "Share on", "morning briefing", "Story number", "Most read", "since 2011", "©"):
         assert text not in body
 
 
 def test_records_what_was_removed_and_why() -> None:
-    _, cleaned = explain(article_page(), "https://gazette.example/news/2025/03/harbour-plan")
+    _, cleaned = explain(article_with_boilerplate(), "https://gazette.example/news/2025/03/harbour-plan")
     rules = {rule: text for rule, text in cleaned.removed}
     assert "Get the morning briefing in your inbox every day." in rules["boilerplate class/id signup-box"]
     assert "since 2011" in rules["boilerplate class/id author-bio"]
@@ -81,7 +52,9 @@ def test_keeps_the_story_whatever_class_its_wrapper_has() -> None:
 
 def test_drops_next_story_appended_below() -> None:
     nxt = "<article><h1>Bridge closes for repairs</h1>" + "<p>The old bridge closes for a month.</p>" * 8
-    article = extract(article_page(nxt + "</article>"), "https://gazette.example/news/2025/03/harbour-plan")
+    article = extract(
+        article_with_boilerplate(nxt + "</article>"), "https://gazette.example/news/2025/03/harbour-plan"
+    )
     assert LEAD in article.body
     assert "old bridge" not in article.body
 
@@ -163,139 +136,6 @@ def test_deeply_nested_page() -> None:
     page = f"<html><body>{'<div>' * depth}{inner}{'</div>' * depth}</body></html>"
     body = extract(page, "https://gazette.example.com/news/harbour-plan").body
     assert LEAD in body and PARAS[1] in body
-
-
-def _page_with(head: str, body: str) -> str:
-    story = "".join(f"<p>{text}</p>" for text in [LEAD, *PARAS])
-    return f"<html><head>{head}</head><body>{body}<article>{story}</article></body></html>"
-
-
-def test_title_is_the_visible_headline_without_site_name_or_kicker() -> None:
-    head = "<title>Harbour: Council approves harbour plan – Gazette Online</title>"
-    article = extract(_page_with(head, "<h1>Council approves harbour plan</h1>"), "https://gazette.com/a/1")
-    assert article.title == "Council approves harbour plan"
-    head = "<title>Council approves harbour plan | Gazette Online</title>"  # no h1, no og:site_name
-    assert (
-        extract(_page_with(head, ""), "https://www.gazetteonline.com/a/1").title
-        == "Council approves harbour plan"
-    )
-
-
-def test_title_without_a_site_name_that_has_a_hyphen_in_a_word() -> None:
-    ld = '{"@type": "NewsArticle", "headline": "Council approves harbour plan - Harbour-News.de"}'
-    site = "<meta property='og:site_name' content='Harbour-News.de'>"
-    head = f"<script type='application/ld+json'>{ld}</script>{site}"
-    assert (
-        extract(_page_with(head, ""), "https://harbour-news.de/a/1").title == "Council approves harbour plan"
-    )
-
-
-def test_title_leaves_out_the_kicker_set_in_the_headline() -> None:
-    head = "<title>Harbour: Council approves harbour plan | Gazette</title>"
-    h1 = (
-        "<h1><span class='article-heading__kicker'>Harbour</span><span class='visually-hidden'>: </span>"
-        "<span class='article-heading__title'>Council approves harbour plan</span></h1>"
-    )
-    assert extract(_page_with(head, h1), "https://gazette.com/a/1").title == "Council approves harbour plan"
-    # The structured headline has the kicker; the publisher's og:title says the headline alone.
-    headline = '{"@type": "NewsArticle", "headline": "Harbour: Council approves harbour plan"}'
-    ld = f'<script type="application/ld+json">{headline}</script>'
-    og = "<meta property='og:title' content='Council approves harbour plan'>"
-    url = "https://gazette.com/a/1"
-    assert extract(_page_with(ld + og, ""), url).title == "Council approves harbour plan"
-    # Without another title saying so, a kicker-like prefix stays: it may be the headline's own.
-    assert extract(_page_with(ld, ""), url).title == "Harbour: Council approves harbour plan"
-
-
-def test_title_is_the_lone_h1_where_the_title_tag_words_it_otherwise() -> None:
-    head = "<title>Harbour plan news: council vote, costs and timeline | Gazette</title>"
-    body = "<h1>Council approves harbour plan</h1>"
-    assert extract(_page_with(head, body), "https://gazette.com/a/1").title == "Council approves harbour plan"
-    # With several h1s none is trusted over the title tag.
-    body += "<h1>Most read today</h1>"
-    title = extract(_page_with(head, body), "https://gazette.com/a/1").title
-    assert title == "Harbour plan news: council vote, costs and timeline"
-
-
-def test_author_from_byline_markup_without_its_prefix() -> None:
-    head = "<title>Harbour plan</title><meta name='author' content='gazette.com'>"
-    body = "<div class='post-meta'><span class='byline'>Posted by Jane Doe</span></div>"
-    assert extract(_page_with(head, body), "https://gazette.com/a/1").authors == ["Jane Doe"]
-
-
-@pytest.mark.parametrize("byline", ["Erstellt von Jane Doe", "Interview: Jane Doe", "Alles von Jane Doe"])
-def test_author_prefixes_in_other_words(byline: str) -> None:
-    body = f"<div class='post-meta'><span class='byline'>{byline}</span></div>"
-    assert extract(_page_with("<title>Harbour plan</title>", body), "https://gazette.com/a/1").authors == [
-        "Jane Doe"
-    ]
-
-
-def test_comment_authors_and_form_labels_are_not_the_author() -> None:
-    comments = (
-        "<div id='comments'><ol class='commentlist'><li><span class='comment-author'>wuff</span> says</li>"
-        "</ol><form id='commentform'><p class='comment-form-author'><label>Name *</label></p></form></div>"
-    )
-    page = _page_with("<title>Harbour plan</title>", comments)
-    assert extract(page, "https://gazette.com/a/1").authors == []
-    byline = "<p class='author'>Jane Doe</p>"
-    assert extract(
-        _page_with("<title>Harbour plan</title>", byline + comments), "https://gazette.com/a/1"
-    ).authors == ["Jane Doe"]
-    # A page wrapped whole in a <form> (ASP.NET) still has its byline.
-    wrapped = f"<form id='aspnetForm' method='post'>{byline}{comments}</form>"
-    assert extract(_page_with("<title>Harbour plan</title>", wrapped), "https://gazette.com/a/1").authors == [
-        "Jane Doe"
-    ]
-
-
-def test_date_is_the_publishers_day_from_the_url_when_utc_moved_it() -> None:
-    published = "<meta property='article:published_time' content='2020-02-25T02:25:54+00:00'>"
-    head = f"<title>Harbour plan</title>{published}"
-    article = extract(_page_with(head, ""), "https://gazette.com/2020/02/24/harbour-plan/")
-    assert article.published == "2020-02-24"
-
-
-def test_date_from_the_url_when_the_markup_dates_something_else() -> None:
-    head = "<title>Harbour plan</title><meta property='article:published_time' content='2009-04-11T18:06:36'>"
-    article = extract(_page_with(head, ""), "https://gazette.com/2019/10/22/harbour-plan/")
-    assert article.published == "2019-10-22"
-
-
-def test_date_is_the_day_the_page_shows_when_utc_moved_it() -> None:
-    head = (
-        "<title>Harbour plan</title><meta property='article:published_time' content='2019-10-18T22:04:00Z'>"
-    )
-    url = "https://gazette.com/news/harbour-plan"
-    shown = "<span class='article-date'>19. Oktober 2019, 00:04 Uhr</span>"
-    assert extract(_page_with(head, shown), url).published == "2019-10-19"
-    # Another story's date in a teaser link, or both days shown, are no evidence of a shift.
-    teaser = "<a href='/news/other'><span class='date'>19.10.2019</span></a>"
-    assert extract(_page_with(head, teaser), url).published == "2019-10-18T22:04:00+00:00"
-    both = "<time>October 18, 2019</time><span class='date'>Updated 19.10.2019</span>"
-    assert extract(_page_with(head, both + shown), url).published == "2019-10-18T22:04:00+00:00"
-    # At noon UTC the day is the same from UTC-8 to UTC+9.
-    noon = head.replace("22:04:00Z", "12:04:00Z")
-    assert extract(_page_with(noon, shown), url).published == "2019-10-18T12:04:00+00:00"
-
-
-def test_title_is_the_post_headline_not_the_blogs_name_in_its_h1() -> None:
-    site = "<meta property='og:site_name' content=\"Kim's harbour diary\">"
-    head = f"<title>Harbour plan approved at last | Kim's harbour diary</title>{site}"
-    body = "<h1>Kim's harbour diary</h1><h2>Harbour plan approved at last</h2>"
-    article = extract(_page_with(head, body), "https://kimsdiary.example.org/posts/1")
-    assert article.title == "Harbour plan approved at last"
-
-
-def test_undated_markup_takes_the_day_its_date_line_shows() -> None:
-    head = "<title>Harbour plan</title><meta property='og:type' content='article'>"
-    url = "https://gazette.com/news/harbour-plan"
-    line = "<h1>Harbour plan</h1><div class='post-meta'>Posted on March 3, 2025 by Ana Ruiz</div>"
-    assert extract(_page_with(head, line), url).published == "2025-03-03"
-    # Without a date element, a dateline opening the lead; a teaser's date (in a link) is not read.
-    teaser = "<a href='/news/other'><span class='date'>01.01.2024</span></a>"
-    dateline = f"<p>04.03.2025 – {LEAD}</p>"
-    assert extract(_page_with(head, teaser + dateline), url).published == "2025-03-04"
 
 
 def test_a_page_with_more_text_than_any_article_is_read_without_trafilatura(

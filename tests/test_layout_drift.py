@@ -16,8 +16,8 @@ import pytest
 from cleaners import cleaner_for
 from scraper import extract
 from scraper.bench_score import body_match
-from tests.conftest import SAMPLES, known_failure, sample_pages
 from tests.support.redesign import MUTATIONS, NEXT_PARAS, NEXT_TITLE, PROMPTS, containers_renamed
+from tests.support.samples import SAMPLES, known_failure, sample_pages
 
 # The samples of the sites that have a cleaner (the sample's folder is its domain).
 SITE_PAGES = [page for page in sample_pages() if cleaner_for(page.parent.name) is not None]

@@ -10,7 +10,7 @@ import pytest
 
 from scraper import extract
 from scraper.article import content_hash, json_schema, word_count
-from tests.conftest import SAMPLES, golden_params, sample_pages
+from tests.support.samples import SAMPLES, golden_params, sample_pages
 
 PAGES = sample_pages()
 

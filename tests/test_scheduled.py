@@ -8,10 +8,11 @@ import subprocess
 from pathlib import Path
 
 from scraper.status import FAILED, LOCKED, OK, PARTIAL
-from tests.crawl_site import FAST, HELD, NewsSite, Served, crawl_args, scraper_crawl
-from tests.fault_site import FaultSite
+from tests.support.commands import FAST, HELD, crawl_args, scraper, scraper_crawl
+from tests.support.fault_site import FaultSite
+from tests.support.news_site import NewsSite, Served
+from tests.support.outputs import emitted, line_count
 from tests.support.waiting import wait_for
-from tests.test_distributed import emitted, lines, scraper
 
 OUTPUT = "out-{run}.jsonl"  # one file per run, named by the run's start time
 
@@ -38,7 +39,7 @@ def test_overlapping_runs_never_both_crawl(tmp_path: Path) -> None:
     assert "another crawl holds" in refused and "not crawling" in refused
     assert {site.hits[path] for path in site.articles} == {1}  # one crawl fetched each page, once
     [output] = tmp_path.glob("out-*")  # finished: no .part left
-    assert output.suffix == ".jsonl" and lines(output) == 100
+    assert output.suffix == ".jsonl" and line_count(output) == 100
 
 
 def test_killed_run_is_settled_and_rolled_over_by_the_next(tmp_path: Path) -> None:
@@ -46,14 +47,14 @@ def test_killed_run_is_settled_and_rolled_over_by_the_next(tmp_path: Path) -> No
     site.hold(after=100)  # the kill lands after exactly 100 articles
     with Served(site):
         first = scheduled_run(site, tmp_path)
-        wait_for(lambda: any(lines(part) >= 100 for part in tmp_path.glob("out-*.jsonl.*.part")))
+        wait_for(lambda: any(line_count(part) >= 100 for part in tmp_path.glob("out-*.jsonl.*.part")))
         first.send_signal(signal.SIGKILL)
         first.communicate()
         site.release()
         scraper_crawl(site, tmp_path, tmp_path / OUTPUT)
     outputs = sorted(tmp_path.glob("out-*"))
     assert len(outputs) == 2 and all(out.suffix == ".jsonl" for out in outputs)
-    assert lines(outputs[0]) == 100
+    assert line_count(outputs[0]) == 100
     counts = emitted(*outputs)
     assert set(counts) == {site.url(path) for path in site.articles} and set(counts.values()) == {1}
 

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from scraper import extract
-from tests.conftest import SAMPLES
+from tests.support.samples import SAMPLES
 
 # Per seed: the first and last line of the article text in the dump, and the lines between them that
 # are page furniture (meta lines, image alt text, disclaimers, in-body prompts). Everything else in the

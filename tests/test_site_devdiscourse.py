@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from scraper import explain, extract
 from scraper.pipeline import build_article
-from tests.conftest import SAMPLES
+from tests.support.samples import SAMPLES
 
 PAGE = SAMPLES / "devdiscourse.com" / "putin-thanks-kim-kursk.html"
 URL = "https://www.devdiscourse.com/article/politics/3372594-north-korean-troops-role-in-kursk-putins-acknowledgment"

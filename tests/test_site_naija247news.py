@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from scraper import extract
-from tests.conftest import SAMPLES
+from tests.support.samples import SAMPLES
 
 PAGE = SAMPLES / "naija247news.com" / "nigeria-inflation-eases-july-2024.html"
 OPENING = "Lagos, August 15, 2024 (Naija247news) - "

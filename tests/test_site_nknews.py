@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scraper import explain, extract
-from tests.conftest import SAMPLES, need_shared
+from tests.support.samples import SAMPLES, need_shared
 
 REAL = "real-pages/nknews.org_2019-10_state-media-fake-news.html"
 REAL_URL = "https://www.nknews.org/2019/10/why-north-korean-and-russian-state-media-are-joining-forces-to-fight-fake-news/"

@@ -4,7 +4,7 @@ variant renders them as plain paragraphs inside #article-body, their wording sti
 from __future__ import annotations
 
 from scraper import explain
-from tests.conftest import SAMPLES
+from tests.support.samples import SAMPLES
 
 PAGE = SAMPLES / "theweek.com" / "ukraine-captures-north-korean-soldiers.html"
 PROMPTS = (

@@ -7,8 +7,8 @@ still name their real site and the pipeline picks that site's cleaner. With `tra
 has an RSS and an Atom feed and a section front with the pages a crawler must survive: a broken link, a
 500 that recovers on retry, a slow page, a redirect chain, a robots.txt-disallowed path, a non-article
 page, an AMP copy of an article (same canonical URL), and two articles whose first request fails: one
-with a connection reset, one by stalling until the crawler gives up and asks again. `tests/fault_site.py`
-adds a gate that holds article responses, for kills that must land mid-crawl.
+with a connection reset, one by stalling until the crawler gives up and asks again.
+`tests/support/fault_site.py` adds a gate that holds article responses, for kills that must land mid-crawl.
 """
 
 from __future__ import annotations
@@ -19,19 +19,15 @@ import json
 import random
 import socket
 import struct
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
-from tests.conftest import sample_pages
+from tests.support.samples import sample_pages
 
 _WORDS = (
     "government minister said officials talks security border economy prices report week people city "
@@ -203,8 +199,6 @@ RESET = 0  # a Response with this status is a connection reset (RST, no response
 # The crawl tests' download timeout: ten times the slow page's delay. The stalling page holds its first
 # request until the retry arrives (at most STALL_LIMIT), so it outlasts any download timeout.
 DOWNLOAD_TIMEOUT, SLOW, STALL_LIMIT = 5, 0.5, 120.0
-# For a crawl held at the gate of `tests/fault_site.py`: requests wait for the release, not a timeout.
-HELD = ["-s", "DOWNLOAD_TIMEOUT=3600"]
 
 
 @dataclass
@@ -214,7 +208,7 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _xml(root: str, items: str, namespaces: str = "") -> bytes:
+def sitemap_xml(root: str, items: str, namespaces: str = "") -> bytes:
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
         f"{namespaces}>{items}</{root}>"
@@ -346,7 +340,7 @@ class NewsSite:
     def _sitemap_index(self) -> bytes:
         maps = ["/sitemaps/news.xml"] + (["/sitemaps/samples.xml.gz"] if self.samples else [])
         items = "".join(f"<sitemap><loc>{self.url(m)}</loc></sitemap>" for m in maps)
-        return _xml("sitemapindex", items)
+        return sitemap_xml("sitemapindex", items)
 
     def _news_sitemap(self) -> bytes:
         items = "".join(
@@ -356,7 +350,7 @@ class NewsSite:
             f"<news:title>{html.escape(a.title)}</news:title></news:news></url>"
             for a in self.sitemap_articles
         )
-        return _xml("urlset", items, ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"')
+        return sitemap_xml("urlset", items, ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"')
 
     def _samples_sitemap(self) -> bytes:
         items = "".join(
@@ -365,7 +359,7 @@ class NewsSite:
             + "</url>"
             for s in self.samples
         )
-        return _xml("urlset", items)
+        return sitemap_xml("urlset", items)
 
     def _rss(self, articles: list[Article]) -> bytes:
         # The first item is reached through a tracking parameter, the last through a redirect chain.
@@ -439,35 +433,3 @@ class Served:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-def crawl_args(site: NewsSite) -> list[str]:
-    """`scraper crawl` arguments for the whole site: its sitemap index, feeds and section front."""
-    starts = ["/sitemap_index.xml"] + (["/feed.rss", "/atom.xml", "/section/world"] if site.traps else [])
-    patterns = ["--article", "^/news/", "--article", "^/private/", "--follow", "^/section/"]
-    return [site.url(s) for s in starts] + patterns
-
-
-# Quicker than the defaults, which are for real sites: no 1 s AutoThrottle start, short backoff, a
-# short download timeout.
-FAST = [
-    *("-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "RETRY_BACKOFF_BASE=0.1"),
-    *("-s", f"DOWNLOAD_TIMEOUT={DOWNLOAD_TIMEOUT}"),
-]
-
-
-def scraper_crawl(site: NewsSite, workdir: Path, output: Path, *extra: str) -> dict[str, Any]:
-    """Run `scraper crawl` over the site in a subprocess; returns the crawl summary."""
-    summary = workdir / "summary.json"
-    command = [sys.executable, "-m", "scraper", "crawl", *crawl_args(site), "-o", str(output)]
-    command += [*FAST, "-s", f"CRAWL_SUMMARY={summary}", *extra]
-    done = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=120)
-    assert done.returncode in (0, 1), done.stderr[-3000:]  # 1: finished, with some pages failing
-    return json.loads(summary.read_text("utf-8"))
-
-
-def read_lines(path: Path) -> list[dict[str, Any]]:
-    """The articles of a JSON Lines file, checking that every line is whole."""
-    data = path.read_bytes() if path.exists() else b""
-    assert not data or data.endswith(b"\n"), "partial last line"
-    return [json.loads(line) for line in data.splitlines()]

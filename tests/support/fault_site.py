@@ -1,4 +1,4 @@
-"""The local test news site with the faults of issue #12 (`tests/crawl_site.py` is the site itself):
+"""The local test news site with the faults of issue #12 (`tests/support/news_site.py` is the site itself):
 sitemaps a crawler misread or failed on silently, pages that are not HTML, a windows-1252 page without a
 charset, and a gate that holds article responses so a test can kill or restart something mid-crawl.
 
@@ -18,7 +18,7 @@ import html
 import threading
 from typing import Any
 
-from tests.crawl_site import Article, NewsSite, Response, _xml
+from tests.support.news_site import Article, NewsSite, Response, sitemap_xml
 
 STYLESHEET = '<?xml-stylesheet type="text/xsl" href="/wp-sitemap-index.xsl"?>\n'
 # The issue's words, and enough French news text for the page to read as an article.
@@ -50,7 +50,7 @@ def cp1252_page(url: str) -> bytes:
 
 
 def _urlset(urls: list[str]) -> bytes:
-    return _xml("urlset", "".join(f"<url><loc>{u}</loc></url>" for u in urls))
+    return sitemap_xml("urlset", "".join(f"<url><loc>{u}</loc></url>" for u in urls))
 
 
 class FaultSite(NewsSite):
@@ -97,7 +97,7 @@ class FaultSite(NewsSite):
     def _fault(self, path: str) -> Response | None:
         xml = {"Content-Type": "application/xml"}
         if path == "/wp-sitemap.xml":
-            index = _xml(
+            index = sitemap_xml(
                 "sitemapindex", f"<sitemap><loc>{self.url('/wp-sitemap-posts-post-1.xml')}</loc></sitemap>"
             )
             return Response(200, index.replace(b"?>\n", b"?>\n" + STYLESHEET.encode(), 1), xml)
@@ -126,7 +126,7 @@ class FaultSite(NewsSite):
         if path == "/faults/broken-index.xml":
             children = ("/sitemaps/news.xml", "/faults/broken.xml")
             items = "".join(f"<sitemap><loc>{self.url(c)}</loc></sitemap>" for c in children)
-            return Response(200, _xml("sitemapindex", items), xml)
+            return Response(200, sitemap_xml("sitemapindex", items), xml)
         if path == "/faults/broken.xml":
             return Response(503, b"<h1>Service unavailable</h1>")
         if path == "/faults/media.xml":
