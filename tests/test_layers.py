@@ -2,7 +2,8 @@
 below it. The core (`scraper/`) knows no site and no crawl; the cleaners know the core; the pipeline
 (`scraper/pipeline.py`) chooses a cleaner; what runs the pipeline over many pages (the crawl's
 `spiders/`, the batch jobs, the benchmark) uses it; the CLI and the package's API sit on top. Only the
-pipeline and the CLI import `cleaners/` or `spiders/`."""
+pipeline and the CLI import `cleaners/` or `spiders/`. The tests and the benchmarks share helpers only
+through `tests/support`: no test module imports another, nor `conftest.py` (which holds fixtures)."""
 
 from __future__ import annotations
 
@@ -110,3 +111,26 @@ def test_module_imports_form_no_cycle() -> None:
     for module in sorted(graph):
         if module not in state:
             visit(module, [module])
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*(ROOT / "tests").rglob("*.py"), *(ROOT / "benchmarks").glob("*.py")]),
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
+def test_tests_and_benchmarks_share_helpers_only_through_tests_support(path: Path) -> None:
+    tree = ast.parse(path.read_text("utf-8"), str(path))
+    imported: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module == "tests":  # `from tests import support`
+            imported += [(node.lineno, f"tests.{alias.name}") for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            imported.append((node.lineno, node.module or ""))
+    wrong = [
+        f"line {line}: {name}"
+        for line, name in imported
+        if name.startswith("tests.") and name != "tests.support" and not name.startswith("tests.support.")
+    ]
+    assert not wrong, wrong
