@@ -1,7 +1,8 @@
 """Output files per run, for scheduled crawls: with `{run}` in the output name, each run writes its own
 file, named by its start time and tagged with its crawl state while it is written
 (`articles-20261122T033000Z.jsonl.<tag>.part`), and gives it its final name when it ends. A killed run's
-part file is settled and renamed by the next run of the same state; other states' files are theirs."""
+part file is settled and renamed by the next run of the same state; other states' files are theirs, and
+never replaced."""
 
 from __future__ import annotations
 
@@ -45,10 +46,27 @@ def finish_outputs(pattern: str, state: str) -> list[Path]:
     if RUN_FIELD not in pattern:
         return []
     template = Path(pattern)
-    suffix = f".{state_tag(state)}{PART}"
-    finished = []
-    for part in sorted(template.parent.glob(template.name.replace(RUN_FIELD, "*") + suffix)):
-        final = part.with_name(part.name.removesuffix(suffix))
-        part.rename(final)
-        finished.append(final)
-    return finished
+    tag = state_tag(state)
+    suffix = f".{tag}{PART}"
+    return [
+        _settle(part, part.with_name(part.name.removesuffix(suffix)), tag)
+        for part in sorted(template.parent.glob(template.name.replace(RUN_FIELD, "*") + suffix))
+    ]
+
+
+def _settle(part: Path, final: Path, tag: str) -> Path:
+    """Rename `part` to `final` without replacing a file of the same name: two crawls of other states
+    that started in the same second (two cron entries) name their runs alike, and the second to end
+    takes a name with its state's tag (`articles-20261122T033000Z-<tag>.jsonl`). A hard link, then the
+    unlink: a rename would replace; a run killed between the two leaves both names on one file, which
+    the next run tells apart from another crawl's file."""
+    stem, dot, extensions = final.name.partition(".")
+    for name in (final, final.with_name(f"{stem}-{tag}{dot}{extensions}")):
+        try:
+            os.link(part, name)
+        except FileExistsError:
+            if not os.path.samefile(part, name):
+                continue
+        part.unlink()
+        return name
+    raise FileExistsError(f"cannot settle {part}: {final} and its tagged name belong to other runs")

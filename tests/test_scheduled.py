@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 from scraper.status import FAILED, LOCKED, OK, PARTIAL
+from spiders.runs import finish_outputs, run_output, state_tag
 from tests.support.commands import FAST, HELD, crawl_args, scraper, scraper_crawl
 from tests.support.fault_site import FaultSite
 from tests.support.news_site import NewsSite, Served
@@ -72,3 +75,19 @@ def test_exit_codes_say_partial_success_and_failure(tmp_path: Path) -> None:
         stderr = failed.communicate(timeout=60)[1].decode()
     assert failed.returncode == FAILED
     assert "connection_refused" in stderr
+
+
+def test_runs_of_two_states_that_start_in_the_same_second_keep_both_files(tmp_path: Path) -> None:
+    """Two cron entries start in the same second: both runs get the same name, and the one that ends
+    second takes its state's tag instead of replacing the other's file. A run killed between the link
+    and the unlink of its rename is settled by the next into one file."""
+    pattern, started = str(tmp_path / "articles-{run}.jsonl"), datetime(2026, 11, 22, 3, 30, tzinfo=UTC)
+    first_state, second_state = str(tmp_path / "a.sqlite"), str(tmp_path / "b.sqlite")
+    for state in (first_state, second_state):
+        run_output(pattern, started, state)[0].write_text(f"{state}\n")
+    [first] = finish_outputs(pattern, first_state)
+    assert first.name == "articles-20261122T033000Z.jsonl"
+    tagged = tmp_path / f"articles-20261122T033000Z-{state_tag(second_state)}.jsonl"
+    os.link(run_output(pattern, started, second_state)[0], tagged)  # killed between link and unlink
+    assert finish_outputs(pattern, second_state) == [tagged]
+    assert sorted(p.read_text() for p in tmp_path.iterdir()) == [f"{first_state}\n", f"{second_state}\n"]
