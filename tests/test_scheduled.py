@@ -9,7 +9,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scraper.status import FAILED, LOCKED, OK, PARTIAL
+from scraper.status import FAILED, LOCKED, OK, PARTIAL, USAGE
 from spiders.runs import finish_outputs, run_output, state_tag
 from tests.support.commands import FAST, HELD, crawl_args, scraper, scraper_crawl
 from tests.support.fault_site import FaultSite
@@ -91,3 +91,22 @@ def test_runs_of_two_states_that_start_in_the_same_second_keep_both_files(tmp_pa
     os.link(run_output(pattern, started, second_state)[0], tagged)  # killed between link and unlink
     assert finish_outputs(pattern, second_state) == [tagged]
     assert sorted(p.read_text() for p in tmp_path.iterdir()) == [f"{first_state}\n", f"{second_state}\n"]
+
+
+def test_a_state_no_backend_reads_is_a_usage_error(tmp_path: Path) -> None:
+    process = scraper(
+        "crawl",
+        "https://example.com/sitemap.xml",
+        "--state",
+        "ftp://host/state",
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+    )
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == USAGE
+    assert (
+        stderr.decode()
+        .strip()
+        .splitlines()[-1]
+        .endswith("--state ftp://host/state: no crawl-state backend for 'ftp' (known: redis, rediss)")
+    )

@@ -123,12 +123,16 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--set {pair!r} is not NAME=VALUE")
         overrides[name] = value
     state = overrides["CRAWL_STATE"]  # the part files of a {run} output are named after it
+    try:
+        lock = run_lock(state)
+    except ValueError as error:  # a location no backend reads
+        raise UsageError(f"--state {state}: {error}") from None
     overrides.setdefault("ARTICLES_FILE", str(run_output(args.output, datetime.now(UTC), state)[0]))
     settings.setdict(overrides, priority="cmdline")
 
     # Held from before the spider opens the state until the output has its final name.
     try:
-        with run_lock(state):
+        with lock:
             process = CrawlerProcess(settings)
             crawler = process.create_crawler(NewsSpider)
             process.crawl(
