@@ -61,11 +61,13 @@ class Article:
     authors: list[str] = field(default_factory=list)
     published: str | None = None
     modified: str | None = None
+    fetched_at: str | None = None  # when the page was fetched, where that is known (crawls, WARC)
     dateline: str | None = None
     language: str | None = None
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     image: Image | None = None
+    body_format: str = "text"  # what `body` is written in: text (markdown and html on request)
     body: str = ""
     word_count: int = 0
     credit: str | None = None
