@@ -11,7 +11,6 @@ import gzip
 import io
 import os
 import sys
-import zlib
 from collections.abc import Container, Generator, Iterable, Iterator
 from contextlib import redirect_stderr
 from dataclasses import dataclass
@@ -22,16 +21,18 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
+from scraper.sinks.compression import compression_of, read_errors
+
 STDIN = "-"
 MAX_PAGE_BYTES = 64 * 1024 * 1024  # bounds memory per page (and defuses gzip bombs)
 
 PAGE_SUFFIXES = (".html", ".htm", ".gz")
-DUMP_SUFFIXES = (".warc", ".warc.gz", ".jsonl", ".jsonl.gz")
+DUMP_SUFFIXES = (".warc", ".warc.gz", ".jsonl", ".jsonl.gz", ".jsonl.zst")
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/1."
 _SCAN_BLOCK = 1024 * 1024
-_READ_ERRORS = (OSError, EOFError, zlib.error)  # what reading a file or broken gzip data raises
+_READ_ERRORS = read_errors()
 
 
 @dataclass(slots=True)
@@ -125,7 +126,7 @@ def _jsonl_pages(path: str, done: Container[str]) -> Iterator[Item]:
     """Records `{"url": ..., "html": ...}`, one a line; the source id is `path:line`."""
     lineno = 0
     try:
-        with gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb") as stream:
+        with compression_of(path).open_read(path) as stream:  # also what `scraper clean -o` writes
             for lineno, line in enumerate(stream, 1):
                 source = f"{path}:{lineno}"
                 if source in done or not line.strip():

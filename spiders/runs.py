@@ -11,11 +11,10 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from scraper.sinks.files import PART_SUFFIX as PART  # suffix of an output file while its run writes it
+from scraper.sinks.runs import RUN_FIELD, run_name
 from spiders.state import scheme
 from spiders.state.sqlite import MEMORY
-
-RUN_FIELD = "{run}"  # in an output name: the run's start time, e.g. articles-20261122T031500Z.jsonl
-PART = ".part"  # suffix of an output file while its run writes it
 
 
 def state_tag(state: str) -> str:
@@ -35,7 +34,7 @@ def run_output(pattern: str, started: datetime, state: str) -> tuple[Path, Path]
     Without `{run}` both are the same file, appended to by every run."""
     if RUN_FIELD not in pattern:
         return Path(pattern), Path(pattern)
-    final = Path(pattern.replace(RUN_FIELD, f"{started:%Y%m%dT%H%M%SZ}"))
+    final = Path(run_name(pattern, started))
     return final.with_name(f"{final.name}.{state_tag(state)}{PART}"), final
 
 

@@ -18,7 +18,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from scraper.batch import CHUNK_ITEMS, CHUNKS_PER_WORKER
-from scraper.output import ArticleFile
+from scraper.sinks.files import RecordFile
+from scraper.sinks.records import JsonLines
 from tests.support.commands import clean, start_clean, workers_of
 from tests.support.fifo import Fifo
 from tests.support.outputs import line_count, parse_lines
@@ -310,7 +311,7 @@ def test_resume_of_a_jsonl_dump_does_each_remaining_record_once(tmp_path: Path) 
 @pytest.mark.parametrize("cut", ["article-without-source", "partial-lines"])
 def test_resume_keeps_only_complete_pairs_of_lines(tmp_path: Path, cut: str) -> None:
     out = tmp_path / "out.jsonl"
-    writer = ArticleFile(out)
+    writer = RecordFile(out, JsonLines())
     for n in range(3):
         writer.write(f"page-{n}", b'{"n": %d}' % n)
     writer.close()  # as if killed: the .part files stay
@@ -321,7 +322,7 @@ def test_resume_keeps_only_complete_pairs_of_lines(tmp_path: Path, cut: str) -> 
         articles.write_bytes(articles.read_bytes() + b'{"n": 3, "bo')
         sources.write_bytes(sources.read_bytes() + b'"page')
 
-    resumed = ArticleFile(out, resume=True)
+    resumed = RecordFile(out, JsonLines(), resume=True)
     resumed.write("page-9", b'{"n": 9}')
     resumed.finish()
 

@@ -18,6 +18,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -27,16 +28,20 @@ from scraper.batch import Workers
 from scraper.errors import UsageError, WriteError
 from scraper.jobs import Outcome, clean_page, failure, load_templates, read_template, size_of, source_of
 from scraper.limits import PAGE_TIMEOUT
-from scraper.output import ArticleFile, ArticleSink, ArticleStream, LineFile
+from scraper.sinks import FORMATS, Sink, open_sink
+from scraper.sinks.database import is_database
+from scraper.sinks.files import LineFile
+from scraper.sinks.runs import RUN_FIELD, resumed_run, run_files, run_name
 from scraper.sources import STDIN, Item, is_dump, read_pages
 from scraper.status import OK, PARTIAL, WRITE_FAILED
 from scraper.templates import MIN_PAGES, TemplateStore
 
-HELP = "clean saved pages and dumps into JSON Lines articles"
+HELP = "clean saved pages and dumps into articles (JSON Lines, CSV, Parquet, a database)"
 DESCRIPTION = """\
 Clean saved pages (files, folders, .gz, standard input) and dumps (WARC, JSON Lines) into one JSON
-article a line. Exit status: 0 all pages cleaned, 1 some failed, 2 usage error, 74 the output could not
-be written (disk full; --resume goes on from where it stopped)."""
+article a line, or CSV rows, a Parquet file, an SQLite or PostgreSQL database. Exit status: 0 all pages
+cleaned, 1 some failed, 2 usage error, 74 the output could not be written (disk full, database
+unreachable; --resume goes on from where it stopped)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,9 +53,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "HTML responses; .jsonl, .jsonl.gz: records with url and html), or - for standard input",
     )
     parser.add_argument("--url", help="the address of the page (a single page only)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     parser.add_argument(
-        "--resume", action="store_true", help="skip the pages already in the -o FILE (of a killed run too)"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (atomically) instead of stdout; .gz or .zst compresses; the format by the "
+        "extension (.jsonl, .csv, .parquet) unless --format; {run} in FILE: the run's start time",
+    )
+    parser.add_argument(
+        "--to",
+        metavar="URL",
+        help="upsert into a database: sqlite:///FILE or postgresql://USER@HOST/DB (tables articles and "
+        "article_versions, created on first use)",
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, help="jsonl (default), csv (one row an article) or parquet"
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip the pages already in the -o FILE or --to database (of a killed run too)",
     )
     parser.add_argument("--errors", metavar="FILE", help="also write the failures to FILE as JSON Lines")
     cores = len(os.sched_getaffinity(0))
@@ -84,8 +106,12 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise UsageError("standard input (-) can be read once only")
     if args.url and (len(args.paths) > 1 or os.path.isdir(args.paths[0]) or is_dump(args.paths[0])):
         raise UsageError("--url needs exactly one page (a file or -), not folders, dumps or several inputs")
-    if args.resume and not args.output:
-        raise UsageError("--resume needs -o FILE")
+    if args.output and args.to:
+        raise UsageError("-o FILE and --to URL exclude each other: one output a run")
+    if args.to and not is_database(args.to):
+        raise UsageError(f"--to {args.to}: not a database URL (sqlite:///FILE, postgresql://...); files: -o")
+    if args.resume and not (args.output or args.to):
+        raise UsageError("--resume needs -o FILE or --to URL")
     if args.templates and STDIN in args.paths:
         raise UsageError("--templates reads the inputs twice: not with standard input (-)")
     for path in (args.output, args.errors, args.templates):
@@ -95,9 +121,27 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise UsageError("--jobs must be at least 1")
 
 
+def _open_output(args: argparse.Namespace) -> Sink:
+    """The run's sink; with {run} in -o, the file of this run (with --resume: of the unfinished run,
+    skipping the pages the finished runs hold)."""
+    target, done = args.to or args.output, set[str]()
+    if args.output and RUN_FIELD in args.output:
+        started = datetime.now(UTC)
+        if args.resume:
+            target, done = resumed_run(args.output, started)
+        else:
+            target = run_name(args.output, started)
+    sink = open_sink(target, format=args.format, resume=args.resume)
+    sink.done |= done
+    if sink.done:
+        print(f"resuming: {len(sink.done)} pages already in {args.to or args.output}", file=sys.stderr)
+    return sink
+
+
 def run(args: argparse.Namespace) -> int:
     _check_usage(args)
-    outputs = {os.path.realpath(path) for path in (args.output, args.errors, args.templates) if path}
+    written = [args.errors, args.templates, *(run_files(args.output) if args.output else ())]
+    outputs = {os.path.realpath(path) for path in (args.output, *written) if path}
     templates = Path(args.templates) if args.templates else None
     if templates:
         try:
@@ -107,9 +151,11 @@ def run(args: argparse.Namespace) -> int:
         # Every page, those an earlier run did too: a page counts once, and the templates must not
         # depend on where a killed run stopped.
         _learn(store, read_pages(args.paths, url=args.url, outputs=outputs), templates, args.jobs)
-    sink: ArticleSink = ArticleFile(Path(args.output), resume=args.resume) if args.output else ArticleStream()
-    if sink.done:
-        print(f"resuming: {len(sink.done)} pages already in {args.output}", file=sys.stderr)
+    try:
+        sink = _open_output(args)
+    except WriteError as error:
+        print(f"scraper clean: {error}; stopped", file=sys.stderr)
+        return WRITE_FAILED
     errors = LineFile(Path(args.errors), append=args.resume) if args.errors else None
     report = Report(sys.stderr.isatty())
     items = read_pages(args.paths, sink.done, args.url, outputs)

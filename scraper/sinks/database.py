@@ -1,0 +1,273 @@
+"""Articles into a database: SQLite (`sqlite:///articles.db`, the standard library's) or PostgreSQL
+(`postgresql://user@host/db`, psycopg 3).
+
+Two tables. `articles` holds one row per article, upserted by its key (the canonical URL, else the URL),
+with its main fields, the `content_hash` of its current version, when it was first written
+(`first_seen`) and when its current version was (`changed`). `article_versions` holds each version once,
+keyed by (key, content_hash), with the whole record as JSON (JSONB in PostgreSQL), its `source` (the
+page's path or URL) and when it was first written. An article written again unchanged writes nothing;
+one that changed gets a version row and its `articles` row updated, so its history stays. Times are UTC
+(SQLite: text as its `datetime('now')` writes it).
+
+Writes are buffered and committed in batches (`BATCH_ROWS` articles, or the first write after
+`BATCH_SECONDS`), one transaction each: a killed run loses at most the uncommitted batch, and both
+statements are idempotent, so writing an article again (a resume) duplicates nothing. `on_commit` hears
+the keys of each committed batch (the crawl confirms them in its state). The schema is created, or
+migrated from an older version of this module, on first use (`newsclean_schema` holds its version)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import orjson
+
+from scraper.errors import UsageError, WriteError
+
+BATCH_ROWS = 500
+BATCH_SECONDS = 1.0
+SCHEMES = ("sqlite", "postgresql", "postgres")
+SQLITE_PREFIX = "sqlite:///"
+
+# Schema versions, oldest first: creating the schema is migrating from version 0. `{time}` and `{json}`
+# are the dialect's types for a UTC instant and a JSON document.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE articles (
+            key TEXT PRIMARY KEY,
+            url TEXT, canonical_url TEXT, site TEXT, title TEXT, published TEXT, language TEXT,
+            word_count INTEGER,
+            content_hash TEXT NOT NULL,
+            first_seen {time} NOT NULL,
+            changed {time} NOT NULL
+        )""",
+        "CREATE INDEX articles_changed ON articles (changed)",
+        """CREATE TABLE article_versions (
+            key TEXT NOT NULL REFERENCES articles (key),
+            content_hash TEXT NOT NULL,
+            first_seen {time} NOT NULL,
+            source TEXT NOT NULL,
+            article {json} NOT NULL,
+            PRIMARY KEY (key, content_hash)
+        )""",
+        "CREATE INDEX article_versions_source ON article_versions (source)",
+    ),
+)
+COLUMNS = ("url", "canonical_url", "site", "title", "published", "language", "word_count")
+
+_UPSERT_ARTICLE = f"""
+INSERT INTO articles (key, {", ".join(COLUMNS)}, content_hash, first_seen, changed)
+VALUES (%s, {", ".join("%s" for _ in COLUMNS)}, %s, %s, %s)
+ON CONFLICT (key) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in COLUMNS)},
+    content_hash = excluded.content_hash, changed = excluded.changed
+WHERE articles.content_hash <> excluded.content_hash
+"""
+_INSERT_VERSION = """
+INSERT INTO article_versions (key, content_hash, first_seen, source, article)
+VALUES (%s, %s, %s, %s, {json_value})
+ON CONFLICT (key, content_hash) DO NOTHING
+"""
+
+
+def is_database(target: str) -> bool:
+    return urlsplit(target).scheme in SCHEMES and "://" in target
+
+
+def redacted(url: str) -> str:
+    """The URL without its password (for messages and the crawl state)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{netloc[-1]}"))
+
+
+class SQLite:
+    json_type, time_type, json_value = "TEXT", "TEXT", "%s"
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+    def __init__(self, url: str) -> None:
+        path = url.removeprefix(SQLITE_PREFIX)
+        if not path or not Path(path).parent.is_dir():
+            raise UsageError(f"{url}: no folder for the database file (sqlite:///PATH, sqlite:////ABSOLUTE)")
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+            self.db.execute("PRAGMA synchronous=NORMAL")  # each commit survives a killed process
+            self.db.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as error:
+            raise WriteError(path, str(error)) from error
+
+    def execute(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        return self.db.execute(sql.replace("%s", "?"), args).fetchall()
+
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self.db.executemany(sql.replace("%s", "?"), rows)
+
+    @contextmanager
+    def transaction(self, *, lock: bool = False) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")  # takes the write lock now: a migration runs once
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    @staticmethod
+    def now() -> str:
+        return f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S}"
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class PostgreSQL:
+    json_type, time_type, json_value = "JSONB", "TIMESTAMPTZ", "%s::jsonb"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError:
+            raise UsageError("PostgreSQL needs psycopg: pip install 'newsclean[postgresql]'") from None
+        self.errors = (psycopg.Error,)
+        try:
+            self.db = psycopg.connect(url)
+        except psycopg.Error as error:  # refused, no such database, authentication, ...
+            raise WriteError(redacted(url), _first_line(error)) from error
+
+    def execute(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self.db.cursor() as cursor:
+            cursor.execute(sql, args)
+            return cursor.fetchall() if cursor.description else []
+
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        with self.db.cursor() as cursor:
+            cursor.executemany(sql, rows)  # pipelined: one round trip a batch
+
+    @contextmanager
+    def transaction(self, *, lock: bool = False) -> Iterator[None]:
+        with self.db.transaction():
+            if lock:  # one migration at a time, whatever the number of workers starting together
+                self.execute("SELECT pg_advisory_xact_lock(hashtext('newsclean_schema'))")
+            yield
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(UTC)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class DatabaseSink:
+    """Articles into the database at `url`; see the module docstring. Call `finish()` when the run is
+    complete (it commits the last batch); `close()` stops without committing it."""
+
+    def __init__(
+        self, url: str, *, resume: bool = False, on_commit: Callable[[list[str]], None] | None = None
+    ) -> None:
+        self.name = redacted(url)
+        self._on_commit = on_commit
+        self._batch: list[tuple[str, str, dict[str, Any], bytes]] = []  # key, source, record, its JSON
+        self._since = 0.0
+        self._db: SQLite | PostgreSQL = (SQLite if url.startswith("sqlite:") else PostgreSQL)(url)
+        with self._writing():
+            self._migrate()
+            self.done: set[str] = (
+                {row[0] for row in self._db.execute("SELECT DISTINCT source FROM article_versions")}
+                if resume
+                else set()
+            )
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Database errors as `WriteError`, which stops a run (a full disk, a lost server)."""
+        try:
+            yield
+        except self._db.errors as error:
+            raise WriteError(self.name, _first_line(error)) from error
+
+    def _migrate(self) -> None:
+        db = self._db
+        with db.transaction(lock=True):
+            db.execute("CREATE TABLE IF NOT EXISTS newsclean_schema (version INTEGER NOT NULL)")
+            row = db.execute("SELECT version FROM newsclean_schema")
+            version = row[0][0] if row else 0
+            if version > len(MIGRATIONS):
+                raise UsageError(
+                    f"{self.name} has schema version {version}, newer than this newsclean's "
+                    f"({len(MIGRATIONS)}): upgrade newsclean"
+                )
+            for statements in MIGRATIONS[version:]:
+                for statement in statements:
+                    db.execute(statement.format(time=db.time_type, json=db.json_type))
+            if not row:
+                db.execute("INSERT INTO newsclean_schema VALUES (%s)", (len(MIGRATIONS),))
+            elif version < len(MIGRATIONS):
+                db.execute("UPDATE newsclean_schema SET version = %s", (len(MIGRATIONS),))
+
+    def write(self, source: str, article: bytes) -> None:
+        """`article` is the record's JSON (`Article.to_json()`)."""
+        record = orjson.loads(article)
+        if not self._batch:
+            self._since = time.monotonic()
+        self._batch.append((record["canonical_url"] or record["url"], source, record, article))
+        if len(self._batch) >= BATCH_ROWS or time.monotonic() - self._since >= BATCH_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        """Write the batch in one transaction."""
+        if not self._batch:
+            return
+        db, now = self._db, self._db.now()
+        articles, versions = [], []
+        for key, source, record, line in self._batch:
+            if isinstance(db, PostgreSQL) and b"\\u0000" in line:  # a few real pages hold NULs
+                record = _without_nul(record)
+                line = orjson.dumps(record)
+            fields = tuple(record.get(column) for column in COLUMNS)
+            articles.append((key, *fields, record["content_hash"], now, now))
+            versions.append((key, record["content_hash"], now, source, line.decode()))
+        with self._writing(), db.transaction():
+            db.executemany(_UPSERT_ARTICLE, articles)
+            db.executemany(_INSERT_VERSION.format(json_value=db.json_value), versions)
+        keys = [key for key, *_ in self._batch]
+        self._batch.clear()
+        if self._on_commit:
+            self._on_commit(keys)
+
+    def has(self, key: str, content_hash: str) -> bool:
+        """Whether the article's current version is this one (a crawl's recovery asks)."""
+        with self._writing():
+            sql = "SELECT 1 FROM articles WHERE key = %s AND content_hash = %s"
+            return bool(self._db.execute(sql, (key, content_hash)))
+
+    def finish(self) -> None:
+        self.commit()
+
+    def close(self) -> None:
+        """Stop: an uncommitted batch is dropped (a resume does it again)."""
+        self._batch.clear()
+        self._db.close()
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _without_nul(value: Any) -> Any:
+    """The record without NUL characters (PostgreSQL's text and JSONB refuse them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    return value
