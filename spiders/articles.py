@@ -5,7 +5,8 @@ Extraction is CPU work, so it runs in worker processes (`spiders.workers`, one p
 the reactor keeps downloading while pages are cleaned. Then the crawl state decides what is emitted:
 pages that are not articles, articles older than `since`, and articles already emitted with the same
 content (by canonical URL) are dropped; the rest are recorded and, with `ARTICLES_FILE`, appended to
-that file.
+that file (`.gz`, `.zst`: compressed), or with `ARTICLES_DB` (`sqlite:///FILE`, `postgresql://...`)
+upserted into that database in batches (see `spiders.jsonl` for how a killed crawl settles both).
 
 A write that fails (the output's or the state's disk is full) is no page's failure: every later write
 would fail too. The crawl stops with the reason `write_failed`, the error naming the file, and nothing
@@ -21,10 +22,12 @@ import orjson
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.task import LoopingCall
 
 from scraper.errors import ExtractError, WriteError
 from scraper.limits import PageTimeout, time_limit
 from scraper.pipeline import extract, site_fallback
+from scraper.sinks.database import DatabaseSink
 from spiders.jsonl import Appender, recover
 from spiders.news import NewsSpider
 from spiders.state import CrawlState, is_newer
@@ -57,10 +60,15 @@ class ArticlePipeline:
         self.workers = settings.getint("EXTRACT_WORKERS") or len(os.sched_getaffinity(0))
         self.timeout = settings.getfloat("EXTRACT_TIMEOUT")
         self.path = settings.get("ARTICLES_FILE")
+        self.database_url = settings.get("ARTICLES_DB")
+        if self.path and self.database_url:
+            raise ValueError("ARTICLES_FILE and ARTICLES_DB are both set: give the crawl one output")
         self.limit = settings.getint("CLOSESPIDER_ITEMCOUNT")  # also enforced here: in-flight items
         self.emitted = 0
         self.pool: WorkerPool | None = None
         self.out: Appender | None = None
+        self.database: DatabaseSink | None = None
+        self.timer: LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -78,7 +86,17 @@ class ArticlePipeline:
         self.crawler.stats.inc_value(f"crawl/{key}")
 
     def open_spider(self) -> None:
-        confirmed, forgotten = recover(self.state)
+        if self.database_url:
+            settings = self.crawler.settings
+            self.database = DatabaseSink(
+                self.database_url,
+                on_commit=self._confirm,
+                batch_rows=settings.getint("ARTICLES_DB_BATCH_ROWS"),
+                batch_seconds=settings.getfloat("ARTICLES_DB_BATCH_SECONDS"),
+            )
+            self.timer = LoopingCall(self._commit_if_due)
+            self.timer.start(min(self.database.batch_seconds, 1.0), now=False)
+        confirmed, forgotten = recover(self.state, database=self.database)
         self.crawler.stats.set_value("crawl/resumed_lines", confirmed + forgotten)
         self.pool = WorkerPool(self.workers, extract_page, _warm_up)
         self.out = Appender(self.path) if self.path else None
@@ -88,6 +106,27 @@ class ArticlePipeline:
             self.pool.close()
         if self.out:
             self.out.close()
+        if self.timer and self.timer.running:
+            self.timer.stop()
+        if self.database:
+            try:
+                self.database.finish()
+            except WriteError as error:  # the last batch stays pending: the next run settles it
+                self._stop(error)
+            self.database.close()
+
+    def _confirm(self, keys: list[str]) -> None:
+        """A batch reached the database."""
+        for key in keys:
+            self.state.end_emit(key)
+
+    def _commit_if_due(self) -> None:
+        """On a timer: a slow crawl's articles reach the database within about `batch_seconds`."""
+        assert self.database is not None
+        try:
+            self.database.commit_if_due()
+        except WriteError as error:
+            self._stop(error)
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -144,16 +183,23 @@ class ArticlePipeline:
 
     def _emit(self, key: str, article: dict[str, Any], urls: list[str], lastmod: str | None) -> bool:
         """Record, write, confirm: no await in between, so concurrent items cannot interleave. False if
-        another worker sharing the state recorded this content first (a request done twice)."""
-        line = orjson.dumps(article) + b"\n"
-        output = self.out.path if self.out else None
-        offset = self.out.offset() if self.out else 0
-        if not self.state.begin_emit(key, article["content_hash"], urls, lastmod, output, offset, len(line)):
-            return False
-        if self.out:
-            self.out.write(line)
-            if output:
-                self.state.end_emit(key)
+        another worker sharing the state recorded this content first (a request done twice). An article
+        for the database is confirmed when its batch is committed."""
+        record, content_hash = orjson.dumps(article), article["content_hash"]
+        if self.database:
+            if not self.state.begin_emit(key, content_hash, urls, lastmod, self.database.name, 0, 0):
+                return False
+            self.database.write(article["url"], record)
+        else:
+            block = self.out.encode(record + b"\n") if self.out else b""
+            output = self.out.path if self.out else None
+            offset = self.out.offset() if self.out else 0
+            if not self.state.begin_emit(key, content_hash, urls, lastmod, output, offset, len(block)):
+                return False
+            if self.out:
+                self.out.write(block)
+                if output:
+                    self.state.end_emit(key)
         self.emitted += 1
         self._count("articles_emitted")
         return True

@@ -1,6 +1,12 @@
 """JSON Lines written with orjson: a feed exporter for `-o/-O file.jsonl`, and the crash-safe appender the
 item pipeline writes `ARTICLES_FILE` with (each line recorded in the crawl state before it is written, so a
-crawl killed at any instant is repaired on restart: see `recover`)."""
+crawl killed at any instant is repaired on restart: see `recover`). A `.gz` or `.zst` file gets each line
+as a member of its own, the block the state points at (`scraper.sinks.compression`).
+
+With `ARTICLES_DB` the articles go to a database instead (`scraper.sinks.database`), in batches: the state
+records each article as pending with the database's name, and the batch's commit confirms it. A killed
+crawl's pending articles are confirmed if the database holds them as their current version, else
+forgotten and emitted again; writing one again is harmless, as the database's writes are idempotent."""
 
 from __future__ import annotations
 
@@ -14,7 +20,9 @@ import orjson
 from scrapy.exporters import BaseItemExporter
 
 from scraper.errors import WriteError
-from spiders.state import CrawlState
+from scraper.sinks.compression import NONE, compression_of
+from scraper.sinks.database import DatabaseSink, is_database
+from spiders.state import CrawlState, Pending
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +37,13 @@ class OrjsonLinesExporter(BaseItemExporter):
 
 
 class Appender:
-    """Appends whole lines to a file (or stdout for "-"). One `os.write` per line on an unbuffered
-    descriptor, so a killed process leaves at most one partial line, which `recover` removes."""
+    """Appends whole lines to a file (or stdout for "-"), compressed as its name says. One `os.write`
+    per line on an unbuffered descriptor, so a killed process leaves at most one partial line (or
+    member), which `recover` removes."""
 
     def __init__(self, path: str) -> None:
         self.path = None if path == "-" else str(Path(path).resolve())
+        self.compression = compression_of(path) if self.path else NONE
         self.fd = (
             sys.stdout.fileno() if self.path is None else os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o666)
         )
@@ -42,6 +52,10 @@ class Appender:
 
     def offset(self) -> int:
         return 0 if self.path is None else os.lseek(self.fd, 0, os.SEEK_CUR)
+
+    def encode(self, line: bytes) -> bytes:
+        """The bytes `write` should get for one line: itself, or a member holding it."""
+        return self.compression.compress(line)
 
     def write(self, line: bytes) -> None:
         """Raises `WriteError` (disk full, ...): a partial line may be left, which `recover` cuts."""
@@ -57,7 +71,7 @@ class Appender:
             os.close(self.fd)
 
 
-def _line_at(path: str, offset: int, length: int) -> bytes | None:
+def _block_at(path: str, offset: int, length: int) -> bytes | None:
     try:
         with open(path, "rb") as file:
             file.seek(offset)
@@ -75,9 +89,11 @@ def _is_line_of(line: bytes | None, content_hash: str) -> bool:
         return False
 
 
-def recover(state: CrawlState, *, own: bool = True) -> tuple[int, int]:
-    """Settle the lines a killed crawl was writing: a complete line stays and is confirmed; a missing or
-    partial one is cut off and its article forgotten, so this crawl fetches and emits it again.
+def recover(state: CrawlState, *, own: bool = True, database: DatabaseSink | None = None) -> tuple[int, int]:
+    """Settle the articles a killed crawl was writing: a complete line stays and is confirmed; a missing
+    or partial one is cut off and its article forgotten, so this crawl fetches and emits it again. An
+    article pending in `database` is confirmed if it holds it, else forgotten; one pending in another
+    database is forgotten (emitted again here).
 
     `own=False` settles a dead worker's lines from another worker (`spiders.distributed`): the file at
     that path, if there is one here, may not be the dead worker's, so nothing is cut. A line found whole
@@ -85,21 +101,34 @@ def recover(state: CrawlState, *, own: bool = True) -> tuple[int, int]:
     redoes its request. Returns (confirmed, forgotten)."""
     confirmed = forgotten = 0
     for pending in list(state.pending()):
-        line = _line_at(pending.output, pending.offset, pending.length)
-        if _is_line_of(line, pending.content_hash):
+        if _made_it(pending, own, database):
             state.end_emit(pending.key)
             confirmed += 1
-            continue
-        if own and line is not None and os.path.getsize(pending.output) > pending.offset:
-            os.truncate(pending.output, pending.offset)
-        elif not own:
-            logger.warning(
-                "The line of %s at %s:%d was not found from here: the article is emitted again (if the "
-                "dead worker's file holds that line, remove it there)",
-                pending.key,
-                pending.output,
-                pending.offset,
-            )
-        state.forget(pending.key)
-        forgotten += 1
+        else:
+            state.forget(pending.key)
+            forgotten += 1
     return confirmed, forgotten
+
+
+def _made_it(pending: Pending, own: bool, database: DatabaseSink | None) -> bool:
+    if is_database(pending.output):
+        return (
+            database is not None
+            and database.name == pending.output
+            and database.has(pending.key, pending.content_hash)
+        )
+    block = _block_at(pending.output, pending.offset, pending.length)
+    line = None if block is None else compression_of(pending.output).expand(block)
+    if _is_line_of(line, pending.content_hash):
+        return True
+    if own and block is not None and os.path.getsize(pending.output) > pending.offset:
+        os.truncate(pending.output, pending.offset)
+    elif not own:
+        logger.warning(
+            "The line of %s at %s:%d was not found from here: the article is emitted again (if the "
+            "dead worker's file holds that line, remove it there)",
+            pending.key,
+            pending.output,
+            pending.offset,
+        )
+    return False

@@ -42,7 +42,10 @@ CONCURRENT_ITEMS = 1
 WARN_ON_GENERATOR_RETURN_VALUE = False
 EXTRACT_WORKERS = 0  # 0: one per core
 EXTRACT_TIMEOUT = 60.0  # seconds for one page's extraction; a slower page fails alone (0: no limit)
-ARTICLES_FILE = None  # crash-safe JSON Lines output (appends); "-" for stdout
+ARTICLES_FILE = None  # crash-safe JSON Lines output (appends; .gz, .zst compressed); "-" for stdout
+ARTICLES_DB = None  # or a database: sqlite:///FILE, postgresql://USER@HOST/DB (upserts, in batches)
+ARTICLES_DB_BATCH_ROWS = 500  # articles a transaction, at most
+ARTICLES_DB_BATCH_SECONDS = 1.0  # an article waits at most about this long for its batch's commit
 # The crawl state: an SQLite file or a backend URI; default crawl-state.sqlite in JOBDIR, else here.
 CRAWL_STATE = None
 CRAWL_SUMMARY = None  # write the summary as JSON here

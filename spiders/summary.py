@@ -78,7 +78,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
 def crawl_status(summary: dict[str, Any]) -> int:
     """The exit status of a crawl from its summary (`scraper.status` names them)."""
     reason, errors = summary["finish_reason"], summary["errors"]
-    if reason == WRITE_FAILED_REASON:
+    if reason == WRITE_FAILED_REASON or summary["write_error"]:  # also the last batch, at the close
         return WRITE_FAILED
     failures = errors["discovery"] or errors["article"]
     if reason not in FINISHED or (failures and not summary["pages_fetched"]):

@@ -31,7 +31,7 @@ from scraper.limits import PAGE_TIMEOUT
 from scraper.sinks import FORMATS, Sink, open_sink
 from scraper.sinks.database import is_database
 from scraper.sinks.files import LineFile
-from scraper.sinks.runs import RUN_FIELD, resumed_run, run_files, run_name
+from scraper.sinks.runs import RUN_FIELD, new_run, resumed_run, run_files
 from scraper.sources import STDIN, Item, is_dump, read_pages
 from scraper.status import OK, PARTIAL, WRITE_FAILED
 from scraper.templates import MIN_PAGES, TemplateStore
@@ -130,7 +130,7 @@ def _open_output(args: argparse.Namespace) -> Sink:
         if args.resume:
             target, done = resumed_run(args.output, started)
         else:
-            target = run_name(args.output, started)
+            target = new_run(args.output, started)
     sink = open_sink(target, format=args.format, resume=args.resume)
     sink.done |= done
     if sink.done:

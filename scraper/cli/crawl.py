@@ -8,12 +8,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scraper.dates import normalise_date
-from scraper.errors import UsageError
+from scraper.errors import UsageError, WriteError
+from scraper.sinks import format_of
+from scraper.sinks.database import DatabaseSink, is_database
 from scraper.status import FAILED, LOCKED, WRITE_FAILED
 
-HELP = "crawl sites, sitemaps or feeds into JSON Lines"
+HELP = "crawl sites, sitemaps or feeds into JSON Lines or a database"
 DESCRIPTION = """\
-Crawl news sites and write their articles, cleaned, as JSON Lines (one article a line).
+Crawl news sites and write their articles, cleaned, as JSON Lines (one article a line; .gz or .zst
+compressed by the file's name), or upsert them into an SQLite or PostgreSQL database (--to).
 A target is a site with a built-in spider (arabnews, devdiscourse, theweek, naija247news, nknews, or
 their domains), or the URL of a sitemap index, sitemap, Google News sitemap, RSS/Atom feed or section page.
 
@@ -55,10 +58,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o",
         "--output",
-        default="-",
         metavar="FILE",
-        help="append to FILE (default: stdout); with {run} in FILE, each run writes its own file, "
-        "named with the run's start time and given its name (from FILE.part) when the run ends",
+        help="append to FILE (default: stdout; .gz or .zst: compressed); with {run} in FILE, each run "
+        "writes its own file, named with the run's start time and given its name (from FILE.part) when "
+        "the run ends",
+    )
+    parser.add_argument(
+        "--to",
+        metavar="URL",
+        help="upsert the articles into a database instead: sqlite:///FILE or postgresql://USER@HOST/DB "
+        "(tables articles and article_versions, created on first use)",
     )
     parser.add_argument("--since", metavar="DATE", help="skip articles published before DATE (ISO 8601)")
     parser.add_argument("--limit", type=int, default=0, metavar="N", help="stop after N articles")
@@ -84,6 +93,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="log Scrapy's progress")
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """-o FILE (JSON Lines) or --to DATABASE; a database must be reachable before the crawl starts (its
+    schema is created or migrated now)."""
+    if args.output and args.to:
+        raise UsageError("-o FILE and --to URL exclude each other: one output a crawl")
+    if args.to:
+        if not is_database(args.to):
+            raise UsageError(f"--to {args.to}: not a database URL (sqlite:///FILE, postgresql://...)")
+        DatabaseSink(args.to).close()
+        return
+    args.output = args.output or "-"
+    if format_of(args.output) != "jsonl":
+        raise UsageError(f"-o {args.output}: the crawl writes JSON Lines (.jsonl, .gz, .zst) or --to DB")
+
+
 def run(args: argparse.Namespace) -> int:
     # Scrapy loads in a second or so: only when crawling, not for `scraper --help`.
     from scrapy.crawler import CrawlerProcess
@@ -99,6 +123,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--since {args.since!r} is not a date")
     if not args.targets and not args.redis:
         raise UsageError("give a SITE or URL to crawl (or --redis URL to join a shared crawl)")
+    try:
+        _check_output(args)
+    except WriteError as error:  # the database is unreachable, or its disk full
+        print(f"scraper crawl: {error}; not crawling", file=sys.stderr)
+        return WRITE_FAILED
     urls = [t for t in args.targets if "://" in t]
     sites = {name: find_site(name) for name in args.targets if "://" not in name}
     if unknown := [name for name, site in sites.items() if site is None]:
@@ -127,7 +156,10 @@ def run(args: argparse.Namespace) -> int:
         lock = run_lock(state)
     except ValueError as error:  # a location no backend reads
         raise UsageError(f"--state {state}: {error}") from None
-    overrides.setdefault("ARTICLES_FILE", str(run_output(args.output, datetime.now(UTC), state)[0]))
+    if args.to:
+        overrides["ARTICLES_DB"] = args.to
+    else:
+        overrides.setdefault("ARTICLES_FILE", str(run_output(args.output, datetime.now(UTC), state)[0]))
     settings.setdict(overrides, priority="cmdline")
 
     # Held from before the spider opens the state until the output has its final name.
@@ -145,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
             )
             process.start()
             summary = summarize(crawler.stats.get_stats() if crawler.stats else {})
-            if summary["status"] != WRITE_FAILED:  # else the next run settles the output first
+            if summary["status"] != WRITE_FAILED and not args.to:  # else the next run settles it first
                 finish_outputs(args.output, state)
     except LockError as error:
         print(f"scraper crawl: {error}; not crawling", file=sys.stderr)

@@ -68,6 +68,13 @@ class Compression:
                 if not pending:
                     return
 
+    def expand(self, block: bytes) -> bytes | None:
+        """The data of `block` if it is exactly one complete member, else None."""
+        if not self.suffix:
+            return block
+        member = next(self.members(io.BytesIO(block)), None)
+        return member[1] if member and member[0] == len(block) else None
+
     def open_read(self, path: str) -> IO[bytes]:
         """A file of this compression, read as one decompressed stream (every member in turn)."""
         if self.suffix == ".gz":

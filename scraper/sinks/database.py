@@ -9,8 +9,8 @@ page's path or URL) and when it was first written. An article written again unch
 one that changed gets a version row and its `articles` row updated, so its history stays. Times are UTC
 (SQLite: text as its `datetime('now')` writes it).
 
-Writes are buffered and committed in batches (`BATCH_ROWS` articles, or the first write after
-`BATCH_SECONDS`), one transaction each: a killed run loses at most the uncommitted batch, and both
+Writes are buffered and committed in batches (`BATCH_ROWS` articles, or what waited `BATCH_SECONDS`;
+both can be changed), one transaction each: a killed run loses at most the uncommitted batch, and both
 statements are idempotent, so writing an article again (a resume) duplicates nothing. `on_commit` hears
 the keys of each committed batch (the crawl confirms them in its state). The schema is created, or
 migrated from an older version of this module, on first use (`newsclean_schema` holds its version)."""
@@ -171,10 +171,17 @@ class DatabaseSink:
     complete (it commits the last batch); `close()` stops without committing it."""
 
     def __init__(
-        self, url: str, *, resume: bool = False, on_commit: Callable[[list[str]], None] | None = None
+        self,
+        url: str,
+        *,
+        resume: bool = False,
+        on_commit: Callable[[list[str]], None] | None = None,
+        batch_rows: int = BATCH_ROWS,
+        batch_seconds: float = BATCH_SECONDS,
     ) -> None:
         self.name = redacted(url)
         self._on_commit = on_commit
+        self.batch_rows, self.batch_seconds = batch_rows, batch_seconds
         self._batch: list[tuple[str, str, dict[str, Any], bytes]] = []  # key, source, record, its JSON
         self._since = 0.0
         self._db: SQLite | PostgreSQL = (SQLite if url.startswith("sqlite:") else PostgreSQL)(url)
@@ -219,7 +226,14 @@ class DatabaseSink:
         if not self._batch:
             self._since = time.monotonic()
         self._batch.append((record["canonical_url"] or record["url"], source, record, article))
-        if len(self._batch) >= BATCH_ROWS or time.monotonic() - self._since >= BATCH_SECONDS:
+        if len(self._batch) >= self.batch_rows:
+            self.commit()
+        else:
+            self.commit_if_due()
+
+    def commit_if_due(self) -> None:
+        """Commit a batch that waited `batch_seconds` (a slow crawl calls it on a timer too)."""
+        if self._batch and time.monotonic() - self._since >= self.batch_seconds:
             self.commit()
 
     def commit(self) -> None:
