@@ -7,7 +7,7 @@ with its main fields, the `content_hash` of its current version, when it was fir
 keyed by (key, content_hash), with the whole record as JSON (JSONB in PostgreSQL), its `source` (the
 page's path or URL) and when it was first written. An article written again unchanged writes nothing;
 one that changed gets a version row and its `articles` row updated, so its history stays. Times are UTC
-(SQLite: text as its `datetime('now')` writes it).
+(SQLite: text as its `strftime('%Y-%m-%d %H:%M:%f')` writes it, to the millisecond).
 
 Writes are buffered and committed in batches (`BATCH_ROWS` articles, or what waited `BATCH_SECONDS`;
 both can be changed), one transaction each: a killed run loses at most the uncommitted batch, and both
@@ -122,7 +122,9 @@ class SQLite:
 
     @staticmethod
     def now() -> str:
-        return f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S}"
+        """As SQLite's `strftime('%Y-%m-%d %H:%M:%f')`: compares with its `datetime('now', '-1 day')`."""
+        now = datetime.now(UTC)
+        return f"{now:%Y-%m-%d %H:%M:%S}.{now.microsecond // 1000:03}"
 
     def close(self) -> None:
         self.db.close()
@@ -138,7 +140,9 @@ class PostgreSQL:
             raise UsageError("PostgreSQL needs psycopg: pip install 'newsclean[postgresql]'") from None
         self.errors = (psycopg.Error,)
         try:
-            self.db = psycopg.connect(url)
+            # Autocommit: a lone query (a resume's) opens no transaction that `transaction()` would
+            # only nest in (its commits then savepoints, lost at the close).
+            self.db = psycopg.connect(url, autocommit=True)
         except psycopg.Error as error:  # refused, no such database, authentication, ...
             raise WriteError(redacted(url), _first_line(error)) from error
 
