@@ -76,13 +76,15 @@ class CsvRows:
 
     def __init__(self) -> None:
         self.columns = article_columns()
+        self._text = io.StringIO()
+        self._writer = csv.writer(self._text, lineterminator="\r\n")
         self.header = self._row(list(_names(self.columns)))
 
-    @staticmethod
-    def _row(cells: list[str]) -> bytes:
-        text = io.StringIO()
-        csv.writer(text, lineterminator="\r\n").writerow(cells)
-        return text.getvalue().encode()
+    def _row(self, cells: list[str]) -> bytes:
+        self._text.seek(0)
+        self._text.truncate()
+        self._writer.writerow(cells)
+        return self._text.getvalue().encode()
 
     def encode(self, article: bytes) -> bytes:
         return self._row(list(_cells(self.columns, orjson.loads(article))))
