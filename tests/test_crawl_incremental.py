@@ -10,10 +10,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.support.commands import FAST, HELD, crawl_args, scraper_crawl
 from tests.support.fault_site import FaultSite
 from tests.support.news_site import NewsSite, Served
-from tests.support.outputs import read_lines
+from tests.support.outputs import line_count, read_lines
 from tests.support.waiting import wait_for
 
 
@@ -71,7 +73,9 @@ def test_since_and_limit(tmp_path: Path) -> None:
         assert len(read_lines(tmp_path / "limit.jsonl")) == 3
 
 
-def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path, suffix: str) -> None:
+    """Compressed, each line is a gzip member of its own: what the state points at, settled the same."""
     site = FaultSite(60, traps=False, samples=False)
     site.hold(after=10)  # the crawl cannot finish: the kill lands after exactly 10 articles
     job = tmp_path / "job"
@@ -79,14 +83,14 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path) -> None
     with Served(site):
         command = [sys.executable, "-m", "scraper", "crawl", *crawl_args(site), "-s", f"JOBDIR={job}"]
         command += ["--state", str(job / "crawl-state.sqlite"), *FAST]
-        first = tmp_path / "run1.jsonl"
+        first = tmp_path / f"run1{suffix}"
         with subprocess.Popen(
             [*command, *HELD, "-o", str(first)],
             cwd=tmp_path,
             start_new_session=True,
             stderr=subprocess.DEVNULL,
         ) as crawl:
-            wait_for(lambda: first.exists() and first.read_bytes().count(b"\n") >= 10)
+            wait_for(lambda: line_count(first) >= 10)
             os.killpg(crawl.pid, signal.SIGKILL)  # the crawler and its extraction workers
         assert len(read_lines(first)) == 10
         site.release()
@@ -94,13 +98,13 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path) -> None
         scraper_crawl(
             site,
             tmp_path,
-            tmp_path / "run2.jsonl",
+            tmp_path / f"run2{suffix}",
             "-s",
             f"JOBDIR={job}",
             "--state",
             str(job / "crawl-state.sqlite"),
         )
         emitted = Counter(
-            a["canonical_url"] for run in ("run1", "run2") for a in read_lines(tmp_path / f"{run}.jsonl")
+            a["canonical_url"] for run in ("run1", "run2") for a in read_lines(tmp_path / f"{run}{suffix}")
         )
         assert emitted == Counter(site.url(a.path) for a in site.articles.values())  # each exactly once

@@ -14,6 +14,7 @@ import pytest
 
 from scraper.cli import main
 from scraper.limits import PageTimeout
+from scraper.sinks.compression import compression_of
 from spiders import discovery
 from spiders.articles import extract_page
 from spiders.jsonl import Appender, recover
@@ -108,17 +109,21 @@ def test_state_fetches_only_unseen_or_newer(tmp_path: Path) -> None:
     assert not SQLiteState(tmp_path / "state.sqlite").should_fetch("https://e.com/a", None)  # it persists
 
 
-def test_recover_keeps_whole_lines_and_cuts_partial_ones(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["out.jsonl", "out.jsonl.gz", "out.jsonl.zst"])
+def test_recover_keeps_whole_lines_and_cuts_partial_ones(tmp_path: Path, name: str) -> None:
+    """A compressed output holds a member per line: the block the state points at."""
     state = SQLiteState(tmp_path / "state.sqlite")
-    out = Appender(str(tmp_path / "out.jsonl"))
+    out = Appender(str(tmp_path / name))
     lines = [orjson.dumps({"content_hash": f"h{i}"}) + b"\n" for i in range(3)]
-    for i, line in enumerate(lines):
-        state.begin_emit(f"k{i}", f"h{i}", [f"https://e.com/{i}"], None, out.path, out.offset(), len(line))
-        out.write(line if i < 2 else line[:5])  # the third write is cut short by a kill
+    blocks = [out.encode(line) for line in lines]
+    for i, block in enumerate(blocks):
+        state.begin_emit(f"k{i}", f"h{i}", [f"https://e.com/{i}"], None, out.path, out.offset(), len(block))
+        out.write(block if i < 2 else block[:5])  # the third write is cut short by a kill
     state.end_emit("k0")
     out.close()
     assert recover(state) == (1, 1)  # k1 reached the file (confirmed), k2 did not (forgotten)
-    assert (tmp_path / "out.jsonl").read_bytes() == lines[0] + lines[1]
+    assert (tmp_path / name).read_bytes() == blocks[0] + blocks[1]
+    assert compression_of(name).open_read(str(tmp_path / name)).read() == lines[0] + lines[1]
     assert list(state.pending()) == []
     assert state.should_fetch("https://e.com/2", None) and not state.should_fetch("https://e.com/1", None)
 
