@@ -20,7 +20,7 @@ from warcio.warcwriter import WARCWriter
 from scraper.batch import CHUNK_ITEMS, CHUNKS_PER_WORKER
 from scraper.sinks.files import RecordFile
 from scraper.sinks.records import JsonLines
-from tests.support.commands import clean, start_clean, workers_of
+from tests.support.commands import clean, clean_from, start_clean, workers_of
 from tests.support.fifo import Fifo
 from tests.support.outputs import line_count, parse_lines
 from tests.support.pages import article_page
@@ -200,13 +200,7 @@ def test_resume_after_sigkill_finishes_with_every_page_once(tmp_path: Path) -> N
 
     run = start_clean(dump, "-o", out, "--resume", "-j", "2")
     fifo.open()
-    # Fed one record at a time until 30 lines are out; the pipe holds only a few dozen records, so
-    # that happens long before the last record.
-    for record in records[:-1]:
-        if line_count(part) >= 30:
-            break
-        fifo.write(record)
-    assert line_count(part) >= 30
+    fifo.feed_until(records, lambda: line_count(part) >= 30)
     workers = workers_of(run.pid)
     assert len(workers) == 2
     run.send_signal(signal.SIGKILL)
@@ -217,13 +211,9 @@ def test_resume_after_sigkill_finishes_with_every_page_once(tmp_path: Path) -> N
     assert line_count(part) < len(urls)
     wait_for(lambda: not any(os.path.exists(f"/proc/{pid}") for pid in workers))
 
-    resumed = start_clean(dump, "-o", out, "--resume", "-j", "2")
-    fifo.open()
-    fifo.write(b"".join(records))
-    fifo.close()
+    status, stderr = clean_from(fifo, b"".join(records), dump, "-o", out, "--resume", "-j", "2")
 
-    stderr = resumed.communicate(timeout=120)[1].decode()
-    assert resumed.returncode == 0, stderr
+    assert status == 0, stderr
     assert stderr.startswith("resuming: ")
     assert sorted(articles_by_url(out.read_bytes())) == sorted(urls)
     sources = (tmp_path / "out.jsonl.sources").read_text().splitlines()

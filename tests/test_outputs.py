@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 import zstandard
 
-from tests.support.commands import clean, start_clean, workers_of
+from tests.support.commands import clean, clean_from, start_clean, workers_of
 from tests.support.fifo import Fifo
 from tests.support.outputs import line_count, parse_lines
 from tests.support.pages import article_page
@@ -133,11 +133,7 @@ def test_every_format_resumes_after_sigkill_with_every_page_once(tmp_path: Path,
 
     run = start_clean(dump, "-o", out, "--resume", "-j", "2")
     fifo.open()
-    for record in records[:-1]:
-        if line_count(sources_part) >= 30:
-            break
-        fifo.write(record)
-    wait_for(lambda: line_count(sources_part) >= 30)
+    fifo.feed_until(records, lambda: line_count(sources_part) >= 30)
     workers = workers_of(run.pid)
     run.send_signal(signal.SIGKILL)
     run.communicate(timeout=30)
@@ -145,13 +141,9 @@ def test_every_format_resumes_after_sigkill_with_every_page_once(tmp_path: Path,
     assert not out.exists()
     wait_for(lambda: not any(os.path.exists(f"/proc/{pid}") for pid in workers))
 
-    resumed = start_clean(dump, "-o", out, "--resume", "-j", "2")
-    fifo.open()
-    fifo.write(b"".join(records))
-    fifo.close()
+    status, stderr = clean_from(fifo, b"".join(records), dump, "-o", out, "--resume", "-j", "2")
 
-    stderr = resumed.communicate(timeout=120)[1].decode()
-    assert resumed.returncode == 0, stderr
+    assert status == 0, stderr
     assert re.match(r"resuming: \d+ pages already in ", stderr)
     titles = [record["title"] for record in standard_read(out)]
     assert sorted(titles) == sorted(f'Story "{n}"' for n in range(400))  # each once

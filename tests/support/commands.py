@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.support.fifo import Fifo
 from tests.support.news_site import DOWNLOAD_TIMEOUT, NewsSite
 from tests.support.samples import ROOT
 
@@ -38,6 +39,17 @@ def clean(
 def start_clean(*args: object) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "scraper", "clean", *map(str, args)]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def clean_from(fifo: Fifo, data: bytes, *args: object) -> tuple[int, str]:
+    """Run `scraper clean ARGS` to completion, its input the named pipe fed `data` whole (a resume after a
+    kill): (exit status, standard error)."""
+    run = start_clean(*args)
+    fifo.open()
+    fifo.write(data)
+    fifo.close()
+    stderr = run.communicate(timeout=120)[1].decode()
+    return run.returncode, stderr
 
 
 def crawl_args(site: NewsSite) -> list[str]:

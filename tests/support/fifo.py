@@ -6,7 +6,10 @@ from __future__ import annotations
 import errno
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from tests.support.waiting import wait_for
 
 
 class Fifo:
@@ -33,6 +36,16 @@ class Fifo:
         view = memoryview(data)
         while view:
             view = view[os.write(self._fd, view) :]
+
+    def feed_until(self, records: list[bytes], condition: Callable[[], bool]) -> None:
+        """Write the records one at a time, all but the last, until `condition` holds (the run under test
+        has got far enough), then wait for it: the run is mid-run for certain, short of its last record.
+        The pipe holds only a few dozen records, so the condition is met long before the last."""
+        for record in records[:-1]:
+            if condition():
+                break
+            self.write(record)
+        wait_for(condition)
 
     def close(self) -> None:
         """The end of the input."""
