@@ -5,7 +5,7 @@ as a member of its own, the block the state points at (`scraper.sinks.compressio
 
 With `ARTICLES_DB` the articles go to a database instead (`scraper.sinks.database`), in batches: the state
 records each article as pending with the database's name, and the batch's commit confirms it. A killed
-crawl's pending articles are confirmed if the database holds them as their current version, else
+crawl's pending articles are confirmed if the database holds that version of them, else
 forgotten and emitted again; writing one again is harmless, as the database's writes are idempotent."""
 
 from __future__ import annotations

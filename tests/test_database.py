@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,11 @@ import orjson
 import psycopg
 import pytest
 
+from scraper.sinks.database import DatabaseSink
 from scraper.status import USAGE, WRITE_FAILED
-from tests.support.commands import FAST, HELD, clean, crawl_args, start_clean
+from spiders.jsonl import recover
+from spiders.state.sqlite import SQLiteState
+from tests.support.commands import FAST, HELD, clean, clean_from, crawl_args, start_clean
 from tests.support.fault_site import FaultSite
 from tests.support.fifo import Fifo
 from tests.support.news_site import NewsSite, Served
@@ -117,24 +121,16 @@ def test_clean_into_a_database_resumes_after_sigkill(tmp_path: Path, database: s
     dump = tmp_path / "dump.jsonl"
     fifo = Fifo(dump)
     run = start_clean(dump, "--to", database, "--resume", "-j", "2")
-    fifo.open()
-    for record in records[:-1]:
-        if count(database, "article_versions") > 0:  # the tables exist: the run made them before reading
-            break
-        fifo.write(record)
-    wait_for(lambda: count(database, "article_versions") > 0)
+    fifo.open()  # the tables exist from here: the run made them before reading
+    fifo.feed_until(records, lambda: count(database, "article_versions") > 0)
     run.send_signal(signal.SIGKILL)
     run.communicate(timeout=30)
     fifo.close()
     assert 0 < count(database, "article_versions") < 400
 
-    resumed = start_clean(dump, "--to", database, "--resume", "-j", "2")
-    fifo.open()
-    fifo.write(b"".join(records))
-    fifo.close()
-    stderr = resumed.communicate(timeout=120)[1].decode()
+    status, stderr = clean_from(fifo, b"".join(records), dump, "--to", database, "--resume", "-j", "2")
 
-    assert resumed.returncode == 0, stderr
+    assert status == 0, stderr
     assert stderr.startswith("resuming: ")
     sources = Counter(source for (source,) in query(database, "SELECT source FROM article_versions"))
     assert sources == Counter(f"{dump}:{n}" for n in range(1, 401))
@@ -171,6 +167,27 @@ def test_a_crawl_killed_mid_batch_resumes_without_loss_or_duplicate_versions(
     assert keys == Counter(site.url(a.path) for a in site.articles.values())  # each once
     assert count(database, "articles") == 60
     assert pending() == 0
+
+
+def test_recover_confirms_what_a_batch_committed_and_forgets_the_rest(tmp_path: Path, database: str) -> None:
+    """A crawl killed between a batch's commit and its confirmation in the state: the committed articles
+    are confirmed, one that never reached the database is forgotten (fetched again)."""
+    state = SQLiteState(tmp_path / "state.sqlite")
+    sink = DatabaseSink(database, batch_seconds=3600)  # nobody hears the commit: the kill came first
+    for n in range(3):
+        url = f"https://example.com/story/{n}"
+        article = {"url": url, "canonical_url": None, "content_hash": f"h{n}"}
+        assert state.begin_emit(url, f"h{n}", [url], None, sink.name, 0, 0)
+        sink.write(url, orjson.dumps(article))
+        if n == 1:
+            sink.commit()  # stories 0 and 1; story 2 is lost with the batch
+    sink.close()
+
+    with closing(DatabaseSink(database)) as resumed:
+        assert recover(state, database=resumed) == (2, 1)
+    assert list(state.pending()) == []
+    assert not state.should_fetch("https://example.com/story/1", None)
+    assert state.should_fetch("https://example.com/story/2", None)
 
 
 def test_scrapy_crawl_writes_a_database_through_its_item_pipeline(tmp_path: Path, database: str) -> None:

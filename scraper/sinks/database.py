@@ -262,9 +262,10 @@ class DatabaseSink:
             self._on_commit(keys)
 
     def has(self, key: str, content_hash: str) -> bool:
-        """Whether the article's current version is this one (a crawl's recovery asks)."""
+        """Whether this version of the article was written (a crawl's recovery asks; a later version,
+        written by another worker since, does not make it lost)."""
         with self._writing():
-            sql = "SELECT 1 FROM articles WHERE key = %s AND content_hash = %s"
+            sql = "SELECT 1 FROM article_versions WHERE key = %s AND content_hash = %s"
             return bool(self._db.execute(sql, (key, content_hash)))
 
     def finish(self) -> None:
