@@ -22,6 +22,7 @@ from scrapy.exporters import BaseItemExporter
 from scraper.errors import WriteError
 from scraper.sinks.compression import NONE, compression_of
 from scraper.sinks.database import DatabaseSink, is_database
+from spiders.runs import written_as
 from spiders.state import CrawlState, Pending
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ class Appender:
 
     def __init__(self, path: str) -> None:
         self.path = None if path == "-" else str(Path(path).resolve())
-        self.compression = compression_of(path) if self.path else NONE
+        self.compression = compression_of(written_as(path)) if self.path else NONE
         self.fd = (
             sys.stdout.fileno() if self.path is None else os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o666)
         )
@@ -118,7 +119,7 @@ def _made_it(pending: Pending, own: bool, database: DatabaseSink | None) -> bool
             and database.has(pending.key, pending.content_hash)
         )
     block = _block_at(pending.output, pending.offset, pending.length)
-    line = None if block is None else compression_of(pending.output).expand(block)
+    line = None if block is None else compression_of(written_as(pending.output)).expand(block)
     if _is_line_of(line, pending.content_hash):
         return True
     if own and block is not None and os.path.getsize(pending.output) > pending.offset:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +27,15 @@ def state_tag(state: str) -> str:
     else:  # a Redis URI as given (with its worker); a file by its real path, however it is spelled
         identity = state if scheme(state) else os.path.realpath(state)
     return hashlib.sha256(identity.encode()).hexdigest()[:8]
+
+
+_TAGGED_PART = re.compile(rf"\.[0-9a-f]{{8}}{re.escape(PART)}$")  # `.<state tag>.part`
+
+
+def written_as(path: str) -> str:
+    """The name of the file a run writes once the run ends (`articles-...Z.jsonl.gz` for
+    `articles-...Z.jsonl.gz.<tag>.part`): its extensions say its format and compression."""
+    return _TAGGED_PART.sub("", path)
 
 
 def run_output(pattern: str, started: datetime, state: str) -> tuple[Path, Path]:

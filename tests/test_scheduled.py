@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import signal
 import socket
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from scraper.status import FAILED, LOCKED, OK, PARTIAL, USAGE
 from spiders.runs import finish_outputs, run_output, state_tag
@@ -20,11 +23,11 @@ from tests.support.waiting import wait_for
 OUTPUT = "out-{run}.jsonl"  # one file per run, named by the run's start time
 
 
-def scheduled_run(site: NewsSite, workdir: Path) -> subprocess.Popen[bytes]:
+def scheduled_run(site: NewsSite, workdir: Path, output: str = OUTPUT) -> subprocess.Popen[bytes]:
     """A run as cron starts it: the state (crawl-state.sqlite) and the output in its working directory;
     it waits for a held site for as long as the site holds it."""
     return scraper(
-        "crawl", *crawl_args(site), "-o", OUTPUT, *FAST, *HELD, cwd=workdir, stderr=subprocess.PIPE
+        "crawl", *crawl_args(site), "-o", output, *FAST, *HELD, cwd=workdir, stderr=subprocess.PIPE
     )
 
 
@@ -45,18 +48,23 @@ def test_overlapping_runs_never_both_crawl(tmp_path: Path) -> None:
     assert output.suffix == ".jsonl" and line_count(output) == 100
 
 
-def test_killed_run_is_settled_and_rolled_over_by_the_next(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_killed_run_is_settled_and_rolled_over_by_the_next(tmp_path: Path, suffix: str) -> None:
+    """Compressed, the part file is compressed too (by the name it gets), settled member by member."""
     site = FaultSite(300, traps=False, samples=False)
     site.hold(after=100)  # the kill lands after exactly 100 articles
+    output = f"out-{{run}}{suffix}"
     with Served(site):
-        first = scheduled_run(site, tmp_path)
-        wait_for(lambda: any(line_count(part) >= 100 for part in tmp_path.glob("out-*.jsonl.*.part")))
+        first = scheduled_run(site, tmp_path, output)
+        wait_for(lambda: any(line_count(part) >= 100 for part in tmp_path.glob(f"out-*{suffix}.*.part")))
         first.send_signal(signal.SIGKILL)
         first.communicate()
         site.release()
-        scraper_crawl(site, tmp_path, tmp_path / OUTPUT)
+        scraper_crawl(site, tmp_path, tmp_path / output)
     outputs = sorted(tmp_path.glob("out-*"))
-    assert len(outputs) == 2 and all(out.suffix == ".jsonl" for out in outputs)
+    assert len(outputs) == 2 and all(out.name.endswith(suffix) for out in outputs)
+    if suffix == ".jsonl.gz":  # gzip's own reader, every member
+        assert all(gzip.decompress(out.read_bytes()).count(b"\n") == line_count(out) for out in outputs)
     assert line_count(outputs[0]) == 100
     counts = emitted(*outputs)
     assert set(counts) == {site.url(path) for path in site.articles} and set(counts.values()) == {1}

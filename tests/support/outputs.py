@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from scraper.sinks.compression import NONE, compression_of
+from spiders.runs import written_as
 
 
 def parse_lines(data: bytes) -> list[dict[str, Any]]:
@@ -16,10 +17,11 @@ def parse_lines(data: bytes) -> list[dict[str, Any]]:
 
 
 def decompressed(path: Path) -> bytes:
-    """A file's data, decompressed as its name says: its whole members (not one being written)."""
+    """A file's data, decompressed as its name (or its run's final name) says: its whole members (not
+    one being written)."""
     if not path.exists():
         return b""
-    compression = compression_of(str(path))
+    compression = compression_of(written_as(str(path)))
     if compression is NONE:
         return path.read_bytes()
     with open(path, "rb") as stream:
