@@ -7,9 +7,10 @@ The articles are the built-in samples cleaned once by `scraper.extract`, then va
 body's words replaced from the samples' vocabulary, URL and title numbered, content hash recomputed), so
 each is a distinct article and compression sees text as varied as real articles'. Each figure is one
 sink's whole run: open, `write` every article, `finish` (rename, the Parquet conversion, the last
-commit), in one process, no extraction. Rounds rotate the order of the file sinks, so a load on the
-shared machine falls on all of them alike; the table gives each sink's median and its ratio to JSON
-Lines in the same round. `unchanged` rows write the same articles again into the filled database:
+commit), in one process, no extraction. Each sink's run is paired with a JSON Lines run just before it
+(the reference, measured again each time), so a load on the shared machine falls on both alike, and
+rounds rotate the order of the file sinks; the table gives each sink's median and the median of its
+ratio to its paired JSON Lines run. `unchanged` rows write the same articles again into the filled database:
 upserts that find every article and version in place, and write nothing. PostgreSQL is a throwaway
 local server (`tests/support/postgres_server.py`: fsync off), a new database each round."""
 
@@ -99,17 +100,20 @@ def main() -> None:
         seconds: dict[str, list[float]] = {name: [] for name in sinks}
         ratios: dict[str, list[float]] = {name: [] for name in sinks}
         names = list(sinks)
+        others = files[1:]
         for n in range(args.rounds):
-            shift = n % len(files)
-            order = files[shift:] + files[:shift] + names[len(files) :]  # a database before its rewrite
-            taken = {name: sinks[name](n) for name in order}
-            for name, spent in taken.items():
+            shift = n % len(others)
+            order = others[shift:] + others[:shift] + names[len(files) :]  # a database before its rewrite
+            shown = []
+            for name in order:
+                reference = sinks["jsonl"](0)  # the same file each time: r0.jsonl
+                spent = sinks[name](n)
+                seconds["jsonl"].append(reference)
                 seconds[name].append(spent)
-                ratios[name].append(taken["jsonl"] / spent)
-            print(
-                f"round {n + 1}: "
-                + ", ".join(f"{name} {args.articles / s:,.0f}/s" for name, s in taken.items())
-            )
+                ratios[name].append(reference / spent)
+                shown.append(f"{name} {args.articles / spent:,.0f}/s ({args.articles / reference:,.0f})")
+            ratios["jsonl"].append(1.0)
+            print(f"round {n + 1}, articles/s (JSON Lines just before): " + ", ".join(shown))
         print(f"\n{'sink':<22} {'articles/s':>11} {'vs JSON Lines':>14} {'size':>9}")
         for name in names:
             rate = args.articles / statistics.median(seconds[name])
