@@ -11,7 +11,10 @@ only a few chunks per worker are in flight: the input is read as the work goes, 
 (`scraper.limits`); an item whose work raises, or whose worker dies with it in flight (killed for
 memory, or crashed in C code), fails alone: its outcome is `failed(key, reason)`, and a fresh pool takes
 the next chunks. Workers are forked after the caller has imported what the work needs, so each imports
-it once; they leave Ctrl-C to the caller and die with it."""
+it once; they leave Ctrl-C to the caller and die with it.
+
+`in_process(work, items, ...)` does the same in the calling process, for a caller that is itself a
+worker (a task cleaning one input on a Ray cluster): an item fails alone there too."""
 
 from __future__ import annotations
 
@@ -52,19 +55,34 @@ def _setup_worker(setup: Callable[..., None] | None, args: tuple[Any, ...]) -> N
         setup(*args)
 
 
+def _run_one(work: Callable[[T], R], timeout: float | None, item: T) -> R | _Failed:
+    """`work` on one item. Never raises: a bug hit by one item is that item's failure, not the batch's."""
+    try:
+        with time_limit(timeout):
+            return work(item)
+    except ExtractError as error:  # what is wrong with the input: its message says it
+        return _Failed(str(error))
+    except Exception as error:
+        return _Failed(f"{type(error).__name__}: {error}")
+
+
 def _run_chunk(work: Callable[[T], R], timeout: float | None, chunk: list[T]) -> list[R | _Failed]:
-    """In a worker: `work` on each item of the chunk. Never raises: a bug hit by one item is that
-    item's failure, not the batch's."""
-    outcomes: list[R | _Failed] = []
-    for item in chunk:
-        try:
-            with time_limit(timeout):
-                outcomes.append(work(item))
-        except ExtractError as error:  # what is wrong with the input: its message says it
-            outcomes.append(_Failed(str(error)))
-        except Exception as error:
-            outcomes.append(_Failed(f"{type(error).__name__}: {error}"))
-    return outcomes
+    """In a worker: `work` on each item of the chunk."""
+    return [_run_one(work, timeout, item) for item in chunk]
+
+
+def in_process(
+    work: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    key: Callable[[T], str],
+    failed: Callable[[str, str], R],
+    timeout: float | None = None,
+) -> Iterator[R]:
+    """The outcome of `work` on each item, in this process, in input order; as `Workers.map` gives."""
+    for item in items:
+        outcome = _run_one(work, timeout, item)
+        yield failed(key(item), outcome.reason) if isinstance(outcome, _Failed) else outcome
 
 
 def _no_size(item: object) -> int:
@@ -115,10 +133,12 @@ class Workers:
         ordered: bool = True,
         timeout: float | None = None,
         size: Callable[[T], int] = _no_size,
+        chunk_items: int = CHUNK_ITEMS,
     ) -> Iterator[R]:
         """The outcome of `work` (a picklable function) on each item, in input order or as they finish.
         An item that fails has the outcome `failed(key(item), reason)`. Items are sent in chunks of
-        `CHUNK_ITEMS`, or fewer when their `size` (bytes) adds up to `CHUNK_BYTES`."""
+        `chunk_items` (1 for items that each take long), or fewer when their `size` (bytes) adds up to
+        `CHUNK_BYTES`."""
         limit = self.jobs * CHUNKS_PER_WORKER
         pending: dict[Future[list[Any]], list[str]] = {}  # in submission order, to the chunk's keys
 
@@ -133,21 +153,21 @@ class Workers:
                     yield from _outcomes(pending.pop(future), future, failed)
                 block = False
 
-        for chunk in _chunks(items, size):
+        for chunk in _chunks(items, size, chunk_items):
             pending[self._submit(work, timeout, chunk)] = [key(item) for item in chunk]
             yield from finished(block=len(pending) >= limit)
         while pending:
             yield from finished(block=True)
 
 
-def _chunks(items: Iterable[T], size: Callable[[T], int]) -> Iterator[list[T]]:
+def _chunks(items: Iterable[T], size: Callable[[T], int], chunk_items: int) -> Iterator[list[T]]:
     """Items in groups, so that the cost of a round trip to a worker is shared by several items."""
     chunk: list[T] = []
     total = 0
     for item in items:
         chunk.append(item)
         total += size(item)
-        if len(chunk) == CHUNK_ITEMS or total >= CHUNK_BYTES:
+        if len(chunk) == chunk_items or total >= CHUNK_BYTES:
             yield chunk
             chunk, total = [], 0
     if chunk:

@@ -25,6 +25,8 @@ class Outcome:
     explain: str | None = None
     template: tuple[str, str, frozenset[str]] | None = None  # the first pass: what the page adds
     fallback: str | None = None  # the site whose cleaner could not clean the page (the generic one did)
+    article: bool = False  # the page is an article (`is_article`), not a front or a listing
+    lost: bool = False  # the input could not be read from here on (`Unreadable.lost`)
 
 
 def source_of(item: Item) -> str:
@@ -53,7 +55,7 @@ def clean_page(item: Item, *, explain: bool = False) -> Outcome:
     With templates, the store learned every input page in the first pass, so learning the page again
     here changes nothing."""
     if isinstance(item, Unreadable):
-        return failure(item.source, item.reason)
+        return Outcome(item.source, error=item.reason, lost=item.lost)
     page, cleaned = pipeline.explain(item.html, item.url, content_type=item.content_type, templates=_store)
     article = pipeline.build_article(page, cleaned)
     return Outcome(
@@ -61,6 +63,7 @@ def clean_page(item: Item, *, explain: bool = False) -> Outcome:
         article.to_json(),
         explain=explanation(item.source, cleaned) if explain else None,
         fallback=pipeline.site_fallback(article.site, article.cleaner.fallback_from),
+        article=article.is_article,
     )
 
 

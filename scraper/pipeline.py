@@ -114,6 +114,11 @@ def known_sites() -> dict[str, Site]:
     return cleaners.sites()
 
 
+def domains_with_cleaner() -> list[str]:
+    """The domains that a site cleaner of `cleaners/` cleans (`scraper clean --site known`)."""
+    return sorted(cleaners.site_cleaners())
+
+
 def site_fallback(site: str | None, fallback_from: str | None) -> str | None:
     """The site whose own cleaner could not clean an article's page (the generic cleaner did), from
     the article's `site` and `cleaner.fallback_from`: what an operator counts to learn that a site

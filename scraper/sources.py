@@ -1,9 +1,13 @@
-"""Where pages come from for `scraper clean`: files, folders, gzip, stdin, WARC and JSON Lines dumps.
+"""Where pages come from for `scraper clean`: files, folders, gzip, stdin, WARC and JSON Lines dumps,
+WARC files on HTTP(S) servers (streamed, `scraper.remote`).
 
 Everything is read lazily, one page at a time, so memory stays flat whatever the corpus size. A source
 that cannot be read becomes an `Unreadable` item (never an exception), so the batch goes on. Every item
 carries a source id that names where it came from and is stable across runs (the resume key):
-the path as given, `path@offset` for a WARC record, `path:line` for a JSON Lines record."""
+the path as given, `path@offset` for a WARC record, `path:line` for a JSON Lines record.
+
+With a `SiteFilter`, only the pages of its sites are read: a WARC record's URL is checked on its header,
+before its payload is read. `Counts` tells how many records were seen and how many kept."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import os
 import sys
 from collections.abc import Container, Generator, Iterable, Iterator
 from contextlib import redirect_stderr
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import orjson
@@ -21,7 +25,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
+from scraper.remote import DEFAULT_RETRY, RemoteError, RemoteFile, Retry, is_url, url_path
 from scraper.sinks.compression import compression_of, read_errors
+from scraper.site_filter import SiteFilter
 
 STDIN = "-"
 MAX_PAGE_BYTES = 64 * 1024 * 1024  # bounds memory per page (and defuses gzip bombs)
@@ -47,18 +53,39 @@ class RawPage:
 
 @dataclass(slots=True)
 class Unreadable:
-    """A page, record or region of a dump that could not be read, and why."""
+    """A page, record or region of a dump that could not be read, and why. `lost`: the input could not
+    be read from here on (a dump that cannot be opened or downloaded, or that breaks off), so an
+    unknown number of its articles are missing."""
 
     source: str
     reason: str
+    lost: bool = False
 
 
 Item = RawPage | Unreadable
 
 
+@dataclass(slots=True)
+class Counts:
+    """Records seen in the inputs (every WARC record, JSON Lines line and page file) and those kept:
+    pages on the `--site` sites (all pages without it) handed on to be cleaned."""
+
+    records: int = 0
+    kept: int = 0
+
+
+def _name(path: str) -> str:
+    """What tells a file's kind: its path (a URL's without the query), in lower case."""
+    return (url_path(path) if is_url(path) else path).lower()
+
+
 def is_dump(path: str) -> bool:
     """WARC and JSON Lines files hold many pages each."""
-    return path.lower().endswith(DUMP_SUFFIXES)
+    return _name(path).endswith(DUMP_SUFFIXES)
+
+
+def _is_warc(path: str) -> bool:
+    return _name(path).endswith((".warc", ".warc.gz"))
 
 
 def _is_input(name: str) -> bool:
@@ -70,7 +97,7 @@ def expand(paths: Iterable[str], outputs: Container[str] = ()) -> Iterator[str]:
     only page and dump files (a folder of samples also holds their expected JSON) that are not one of
     the run's own `outputs` (real paths: `clean dumps/ -o dumps/out.jsonl` must not read its output)."""
     for path in paths:
-        if path != STDIN and os.path.isdir(path):
+        if path != STDIN and not is_url(path) and os.path.isdir(path):
             for folder, dirs, files in os.walk(path):
                 dirs.sort()
                 found = (os.path.join(folder, name) for name in sorted(files) if _is_input(name))
@@ -79,18 +106,42 @@ def expand(paths: Iterable[str], outputs: Container[str] = ()) -> Iterator[str]:
             yield path
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How to read the inputs: only the pages of `sites` (all without it), counting into `counts`;
+    downloads retried as `retry` says."""
+
+    sites: SiteFilter | None = None
+    counts: Counts = field(default_factory=Counts)
+    retry: Retry = DEFAULT_RETRY
+
+    def keeps(self, url: str | None) -> bool:
+        return self.sites is None or self.sites.keeps(url)
+
+
 def read_pages(
-    paths: Iterable[str], done: Container[str] = (), url: str | None = None, outputs: Container[str] = ()
+    paths: Iterable[str],
+    done: Container[str] = (),
+    url: str | None = None,
+    outputs: Container[str] = (),
+    reading: Reading | None = None,
 ) -> Iterator[Item]:
     """Every page behind `paths`, lazily, skipping source ids in `done` and the files in `outputs`.
     `url` is the address of a single page argument (the caller checks there is only one)."""
+    reading = reading or Reading()
+    counts = reading.counts
     for path in expand(paths, outputs):
-        if is_dump(path):
-            lower = path.lower()
-            reader = _warc_pages if lower.endswith((".warc", ".warc.gz")) else _jsonl_pages
-            yield from reader(path, done)
+        if _is_warc(path):
+            yield from _warc_pages(path, done, reading)
+        elif is_dump(path) and is_url(path):
+            yield Unreadable(path, "only WARC files (.warc, .warc.gz) are read from servers", lost=True)
+        elif is_dump(path):
+            yield from _jsonl_pages(path, done, reading)
         elif path not in done:
-            yield _single_page(path, url)
+            counts.records += 1
+            if reading.keeps(url):
+                counts.kept += 1
+                yield _single_page(path, url)
 
 
 def _read_limited(stream: BinaryIO) -> bytes:
@@ -122,7 +173,7 @@ def _reason(error: BaseException) -> str:
     return text if len(text) <= 120 else text[:119] + "…"
 
 
-def _jsonl_pages(path: str, done: Container[str]) -> Iterator[Item]:
+def _jsonl_pages(path: str, done: Container[str], reading: Reading) -> Iterator[Item]:
     """Records `{"url": ..., "html": ...}`, one a line; the source id is `path:line`."""
     lineno = 0
     try:
@@ -131,9 +182,13 @@ def _jsonl_pages(path: str, done: Container[str]) -> Iterator[Item]:
                 source = f"{path}:{lineno}"
                 if source in done or not line.strip():
                     continue
-                yield _jsonl_record(source, line)
+                reading.counts.records += 1
+                item = _jsonl_record(source, line)
+                if isinstance(item, Unreadable) or reading.keeps(item.url):
+                    reading.counts.kept += 1
+                    yield item
     except _READ_ERRORS as error:
-        yield Unreadable(f"{path}:{lineno + 1}", f"unreadable from here on: {_reason(error)}")
+        yield Unreadable(f"{path}:{lineno + 1}", f"unreadable from here on: {_reason(error)}", lost=True)
 
 
 def _jsonl_record(source: str, line: bytes) -> Item:
@@ -147,28 +202,35 @@ def _jsonl_record(source: str, line: bytes) -> Item:
     return RawPage(source, record["html"], url if isinstance(url, str) else None)
 
 
-def _warc_pages(path: str, done: Container[str]) -> Iterator[Item]:
+def _warc_pages(path: str, done: Container[str], reading: Reading) -> Iterator[Item]:
     """HTML response records, with the URL and Content-Type of the record. A corrupt or truncated
     region is reported once, then reading resumes at the next record that parses, so a corrupt gzip
-    member or a wrong Content-Length costs only the records it covers."""
-    magic = _GZIP_MAGIC if path.lower().endswith(".gz") else _WARC_MAGIC
+    member or a wrong Content-Length costs only the records it covers. A file on an HTTP(S) server is
+    streamed; one whose download fails for good (after its retries) is reported by name."""
+    magic = _GZIP_MAGIC if _name(path).endswith(".gz") else _WARC_MAGIC
     try:
-        with open(path, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
+        with RemoteFile(path, reading.retry) if is_url(path) else open(path, "rb") as stream:
             start: int | None = 0
             while start is not None:
-                stop, error = yield from _warc_run(stream, path, start, done)
-                if stop >= size:
+                stop, error = yield from _warc_run(stream, path, start, done, reading)
+                if _at_end(stream, stop):
                     return
                 if error and (stop > start or start == 0):  # else a false resync point in a bad region
                     yield Unreadable(f"{path}@{stop}", f"unreadable WARC data, skipped: {error}")
                 start = _find(stream, magic, stop + 1)
     except OSError as error:
-        yield Unreadable(path, _reason(error))
+        yield Unreadable(path, _reason(error), lost=True)
+    except RemoteError as error:
+        yield Unreadable(path, f"download failed: {_reason(error)}", lost=True)
+
+
+def _at_end(stream: BinaryIO, offset: int) -> bool:
+    stream.seek(offset)
+    return not stream.read(1)
 
 
 def _warc_run(
-    stream: BinaryIO, path: str, start: int, done: Container[str]
+    stream: BinaryIO, path: str, start: int, done: Container[str], reading: Reading
 ) -> Generator[Item, None, tuple[int, str | None]]:
     """Read records from `start` until the end or the first error; return where to look for the next
     record and the error to report there (`None` when it was reported already)."""
@@ -177,8 +239,9 @@ def _warc_run(
     stop = start
     try:
         for record in records:
+            reading.counts.records += 1
             source = f"{path}@{records.offset}"  # warcio keeps `offset` at the current record's start
-            item = _warc_page(record, source) if record.rec_type == "response" else None
+            item = _warc_page(record, source, reading) if record.rec_type == "response" else None
             warnings = records.err_count
             with redirect_stderr(io.StringIO()):  # warcio prints (the whole rest of) a bad record
                 records.read_to_end()
@@ -187,8 +250,11 @@ def _warc_run(
                     yield Unreadable(source, "record length does not match its Content-Length")
                 return stop, None
             if item is not None and source not in done:
+                reading.counts.kept += 1
                 yield item
             stop = records.offset
+    except RemoteError:
+        raise  # the download failed for good: no next region to resume at
     except (ArchiveLoadFailed, *_READ_ERRORS) as error:
         return stop, _reason(error)
     except Exception:  # warcio fails on some truncated headers with internal errors (AttributeError...)
@@ -196,9 +262,13 @@ def _warc_run(
     return records.offset, "truncated record or trailing data"
 
 
-def _warc_page(record: ArcWarcRecord, source: str) -> Item | None:
+def _warc_page(record: ArcWarcRecord, source: str, reading: Reading) -> Item | None:
     """The page of a response record; `None` for records that are not HTML pages (images, scripts,
-    redirects, errors), which are not failures of the batch."""
+    redirects, errors), which are not failures of the batch, and for pages of other sites than those
+    kept, told by the record's header before its payload is read."""
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    if not reading.keeps(url):
+        return None
     headers = record.http_headers
     if headers is None or not headers.get_statuscode().startswith("2"):
         return None
@@ -210,7 +280,6 @@ def _warc_page(record: ArcWarcRecord, source: str) -> Item | None:
         return Unreadable(source, f"page larger than {MAX_PAGE_BYTES // 2**20} MiB")
     if record.raw_stream.limit:  # fewer bytes than the record's Content-Length
         return Unreadable(source, "truncated record")
-    url = record.rec_headers.get_header("WARC-Target-URI")
     return RawPage(source, body, url, content_type)
 
 

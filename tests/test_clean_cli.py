@@ -191,8 +191,8 @@ def test_progress_line_only_on_a_terminal(tmp_path: Path) -> None:
     os.close(terminal)
 
     assert result.returncode == 1
-    assert b"\r\x1b[K2 pages" in shown
-    assert b"pages/s  1 errors" in shown
+    assert b"\r\x1b[K2 records seen  2 kept  1 articles  " in shown
+    assert b"records/s  1 errors" in shown
     assert clean(tmp_path).stderr.decode().splitlines() == [
         f"{tmp_path / 'empty.html'}: empty document",
         "1 of 2 pages failed",

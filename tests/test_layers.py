@@ -24,6 +24,8 @@ GROUPS = {
     "spiders": "crawl",
     "scraper.jobs": "batch jobs",
     "scraper.bench": "batch jobs",
+    "scraper.shards": "batch jobs",
+    "scraper.schedulers": "batch jobs",
     "scraper.cli": "cli",
     "scraper.__main__": "cli",
 }

@@ -173,11 +173,15 @@ def test_unreadable_inputs_are_named_with_the_reason(tmp_path: Path) -> None:
     (tmp_path / "c.warc").symlink_to(tmp_path / "nowhere")
 
     assert items(*(tmp_path / name for name in ("a.jsonl.gz", "b.html.gz", "c.warc"))) == [
-        Unreadable(f"{tmp_path / 'a.jsonl.gz'}:1", "unreadable from here on: Not a gzipped file (b'no')"),
+        Unreadable(
+            f"{tmp_path / 'a.jsonl.gz'}:1", "unreadable from here on: Not a gzipped file (b'no')", lost=True
+        ),
         Unreadable(
             str(tmp_path / "b.html.gz"), "Compressed file ended before the end-of-stream marker was reached"
         ),
-        Unreadable(str(tmp_path / "c.warc"), f"[Errno 2] No such file or directory: '{tmp_path / 'c.warc'}'"),
+        Unreadable(
+            str(tmp_path / "c.warc"), f"[Errno 2] No such file or directory: '{tmp_path / 'c.warc'}'", lost=True
+        ),
     ]
 
 

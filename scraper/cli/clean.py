@@ -8,7 +8,10 @@ With `--templates FILE`, a first pass learns the site templates of all the input
 page is cleaned (workers read the pages' blocks, the parent counts them in input order, so FILE does not
 depend on `-j`); each worker of the second pass loads FILE once. Every page is then cleaned with the same
 templates, whatever `-j` and its place in the input (learning as pages are cleaned would give the
-first pages of a site none, and make results depend on which worker saw what)."""
+first pages of a site none, and make results depend on which worker saw what).
+
+With `-o FOLDER/`, each input is cleaned into its own shard (`scraper.shards`), by local workers or on
+a Ray cluster (`--ray`): `scraper.cli.clean_shards`."""
 
 from __future__ import annotations
 
@@ -16,7 +19,6 @@ import argparse
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import partial
@@ -24,24 +26,33 @@ from pathlib import Path
 
 import orjson
 
+from scraper import pipeline
 from scraper.batch import Workers
+from scraper.cli import clean_shards
+from scraper.cli.clean_report import Report
 from scraper.errors import UsageError, WriteError
 from scraper.jobs import Outcome, clean_page, failure, load_templates, read_template, size_of, source_of
 from scraper.limits import PAGE_TIMEOUT
+from scraper.listings import ListingError, is_listing, with_listings
+from scraper.remote import DEFAULT_RETRY, Retry, is_url
 from scraper.sinks import FORMATS, Sink, open_sink
 from scraper.sinks.database import is_database
 from scraper.sinks.files import LineFile
 from scraper.sinks.runs import RUN_FIELD, new_run, resumed_run, run_files
-from scraper.sources import STDIN, Item, is_dump, read_pages
-from scraper.status import OK, PARTIAL, WRITE_FAILED
+from scraper.site_filter import SiteFilter
+from scraper.sources import STDIN, Item, Reading, is_dump, read_pages
+from scraper.status import WRITE_FAILED
 from scraper.templates import MIN_PAGES, TemplateStore
 
 HELP = "clean saved pages and dumps into articles (JSON Lines, CSV, Parquet, a database)"
 DESCRIPTION = """\
-Clean saved pages (files, folders, .gz, standard input) and dumps (WARC, JSON Lines) into one JSON
-article a line, or CSV rows, a Parquet file, an SQLite or PostgreSQL database. Exit status: 0 all pages
-cleaned, 1 some failed, 2 usage error, 74 the output could not be written (disk full, database
-unreachable; --resume goes on from where it stopped)."""
+Clean saved pages (files, folders, .gz, standard input) and dumps (WARC, JSON Lines; WARC also from
+http(s):// URLs and listings such as CC-NEWS's warc.paths.gz) into one JSON article a line, or CSV rows,
+a Parquet file, an SQLite or PostgreSQL database; with -o FOLDER/, one .jsonl.gz shard per input, on
+this machine or a Ray cluster (--ray). Exit status: 0 all pages cleaned, 1 some failed, 2 usage error,
+4 an input could not be read whole (a download failed for good), 74 the output could not be written
+(disk full, database unreachable; --resume goes on from where it stopped), 75 another run holds the
+output folder."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +61,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         metavar="PATH",
         help="a page (.html, .htm, .gz), a folder (searched recursively), a dump (.warc, .warc.gz: "
-        "HTML responses; .jsonl, .jsonl.gz: records with url and html), or - for standard input",
+        "HTML responses; .jsonl, .jsonl.gz: records with url and html), the http(s):// URL of a WARC "
+        "file (streamed), a listing (NAME.paths, NAME.paths.gz: one path or URL a line; a file or a URL), "
+        "or - for standard input",
     )
     parser.add_argument("--url", help="the address of the page (a single page only)")
     parser.add_argument(
@@ -58,7 +71,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--output",
         metavar="FILE",
         help="write to FILE (atomically) instead of stdout; .gz or .zst compresses; the format by the "
-        "extension (.jsonl, .csv, .parquet) unless --format; {run} in FILE: the run's start time",
+        "extension (.jsonl, .csv, .parquet) unless --format; {run} in FILE: the run's start time; a "
+        "folder (existing, or ending in /): one shard per input, FOLDER/NAME.jsonl.gz, and "
+        "FOLDER/manifest.jsonl listing the inputs done",
     )
     parser.add_argument(
         "--to",
@@ -72,7 +87,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--resume",
         action="store_true",
-        help="skip the pages already in the -o FILE or --to database (of a killed run too)",
+        help="skip the pages already in the -o FILE or --to database (of a killed run too), or the inputs "
+        "in the manifest of the -o FOLDER/",
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="BASE",
+        help="resolve the relative lines of listings against BASE, a URL (https://data.commoncrawl.org/) "
+        "or a folder",
+    )
+    parser.add_argument(
+        "--site",
+        action="append",
+        default=[],
+        metavar="DOMAINS",
+        help="keep only the records of these sites (comma-separated domains, subdomains included; known: "
+        "the sites that have a cleaner), told by the record's URL before its page is read",
+    )
+    parser.add_argument("--sites", metavar="FILE", help="as --site, from FILE: one domain a line")
+    parser.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="run the inputs as tasks on the Ray cluster at ADDRESS (host:port, or auto), one task per "
+        "input; needs -o FOLDER/ (seen by every node) and pip install 'newsclean[ray]'",
+    )
+    parser.add_argument(
+        "--retries",
+        type=int,
+        default=DEFAULT_RETRY.retries,
+        metavar="N",
+        help=f"download retries of a remote file, in a row (default {DEFAULT_RETRY.retries})",
+    )
+    parser.add_argument(
+        "--retry-backoff",
+        type=float,
+        default=DEFAULT_RETRY.backoff,
+        metavar="SECONDS",
+        help=f"wait before the first retry, doubled for each next (default {DEFAULT_RETRY.backoff:g})",
     )
     parser.add_argument("--errors", metavar="FILE", help="also write the failures to FILE as JSON Lines")
     cores = len(os.sched_getaffinity(0))
@@ -99,12 +150,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _check_usage(args: argparse.Namespace) -> None:
     """Raises `UsageError` before any work is done."""
-    missing = [path for path in args.paths if path != STDIN and not os.path.exists(path)]
+    local = [path for path in args.paths if path != STDIN and not is_url(path)]
+    missing = [path for path in local if not os.path.exists(path)]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     if args.paths.count(STDIN) > 1:
         raise UsageError("standard input (-) can be read once only")
-    if args.url and (len(args.paths) > 1 or os.path.isdir(args.paths[0]) or is_dump(args.paths[0])):
+    if args.url and (
+        len(args.paths) > 1
+        or os.path.isdir(args.paths[0])
+        or is_dump(args.paths[0])
+        or is_listing(args.paths[0])
+    ):
         raise UsageError("--url needs exactly one page (a file or -), not folders, dumps or several inputs")
     if args.output and args.to:
         raise UsageError("-o FILE and --to URL exclude each other: one output a run")
@@ -115,10 +172,49 @@ def _check_usage(args: argparse.Namespace) -> None:
     if args.templates and STDIN in args.paths:
         raise UsageError("--templates reads the inputs twice: not with standard input (-)")
     for path in (args.output, args.errors, args.templates):
-        if path and not os.path.isdir(os.path.dirname(path) or "."):
+        if path and not os.path.isdir(os.path.dirname(path.rstrip(os.sep)) or "."):
             raise UsageError(f"no folder for {path}")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.retries < 0 or args.retry_backoff < 0:
+        raise UsageError("--retries and --retry-backoff cannot be negative")
+    if args.base_url and not any(map(is_listing, args.paths)):
+        raise UsageError("--base-url resolves the lines of a listing (NAME.paths, NAME.paths.gz): none given")
+    if args.sites and not os.path.isfile(args.sites):
+        raise UsageError(f"no such file: {args.sites}")
+    if args.ray and not clean_shards.is_folder(args.output):
+        raise UsageError("--ray writes one shard per input: it needs -o FOLDER/")
+
+
+def _site_filter(args: argparse.Namespace) -> SiteFilter | None:
+    """The sites of --site and --sites (`known`: every domain with a site cleaner); None: all sites."""
+    if not args.site and not args.sites:
+        return None
+    entries = [entry for value in args.site for entry in value.split(",") if entry.strip()]
+    if args.sites:
+        with open(args.sites, encoding="utf-8") as lines:
+            entries += [line for line in map(str.strip, lines) if line and not line.startswith("#")]
+    if "known" in entries:
+        entries = [entry for entry in entries if entry != "known"] + pipeline.domains_with_cleaner()
+    try:
+        sites = SiteFilter.of(entries)
+    except ValueError as error:
+        raise UsageError(f"--site: {error}") from error
+    if not sites.domains:
+        raise UsageError("--site and --sites name no site")
+    return sites
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The arguments, each listing replaced by the inputs it names."""
+    try:
+        return list(with_listings(args.paths, args.base_url, _retry(args)))
+    except ListingError as error:
+        raise UsageError(str(error)) from error
+
+
+def _retry(args: argparse.Namespace) -> Retry:
+    return Retry(args.retries, args.retry_backoff)
 
 
 def _open_output(args: argparse.Namespace) -> Sink:
@@ -140,6 +236,10 @@ def _open_output(args: argparse.Namespace) -> Sink:
 
 def run(args: argparse.Namespace) -> int:
     _check_usage(args)
+    sites = _site_filter(args)
+    paths = _inputs(args)
+    if clean_shards.is_folder(args.output):
+        return clean_shards.run(args, paths, sites, _retry(args))
     written = [args.errors, args.templates, *(run_files(args.output) if args.output else ())]
     outputs = {os.path.realpath(path) for path in (args.output, *written) if path}
     templates = Path(args.templates) if args.templates else None
@@ -150,15 +250,17 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--templates {templates} is not a template file: {error}") from error
         # Every page, those an earlier run did too: a page counts once, and the templates must not
         # depend on where a killed run stopped.
-        _learn(store, read_pages(args.paths, url=args.url, outputs=outputs), templates, args.jobs)
+        reading = Reading(sites, retry=_retry(args))
+        _learn(store, read_pages(paths, url=args.url, outputs=outputs, reading=reading), templates, args.jobs)
     try:
         sink = _open_output(args)
     except WriteError as error:
         print(f"scraper clean: {error}; stopped", file=sys.stderr)
         return WRITE_FAILED
     errors = LineFile(Path(args.errors), append=args.resume) if args.errors else None
-    report = Report(sys.stderr.isatty())
-    items = read_pages(args.paths, sink.done, args.url, outputs)
+    reading = Reading(sites, retry=_retry(args))
+    report = Report(sys.stderr.isatty(), reading.counts)
+    items = read_pages(paths, sink.done, args.url, outputs, reading)
     workers = Workers(args.jobs, load_templates, (templates,))
     outcomes = workers.map(
         partial(clean_page, explain=args.explain),
@@ -175,11 +277,16 @@ def run(args: argparse.Namespace) -> int:
                 sink.write(outcome.source, outcome.line)
             if outcome.explain:
                 report.message(outcome.explain)
+            if outcome.error is not None and errors:
+                errors.write(error_json(outcome))
+            if outcome.lost:
+                report.lose(f"{outcome.source}: {outcome.error}")
+                continue
             if outcome.error is not None:
                 report.message(f"{outcome.source}: {outcome.error}")
-                if errors:
-                    errors.write(_error_json(outcome))
-            report.count(failed=outcome.error is not None, fallback=outcome.fallback)
+            report.count(
+                failed=outcome.error is not None, fallback=outcome.fallback, articles=outcome.article
+            )
         sink.finish()
     except WriteError as error:
         report.message(f"scraper clean: {error}; stopped (--resume goes on from here)")
@@ -190,12 +297,7 @@ def run(args: argparse.Namespace) -> int:
         if errors:
             errors.close()
         report.close()
-    if report.fallbacks:
-        counts = ", ".join(f"{site} {count}" for site, count in sorted(report.fallbacks.items()))
-        print(f"site cleaners that fell back to the generic one: {counts}", file=sys.stderr)
-    if report.failed:
-        print(f"{report.failed} of {report.pages} pages failed", file=sys.stderr)
-    return PARTIAL if report.failed else OK
+    return report.summary(counts=sites is not None)
 
 
 def _learn(store: TemplateStore, items: Iterable[Item], path: Path, jobs: int) -> None:
@@ -216,40 +318,5 @@ def _learn(store: TemplateStore, items: Iterable[Item], path: Path, jobs: int) -
     )
 
 
-def _error_json(outcome: Outcome) -> bytes:
+def error_json(outcome: Outcome) -> bytes:
     return orjson.dumps({"source": outcome.source, "error": outcome.error})
-
-
-class Report:
-    """Counts pages and failures; on a terminal, a progress line on stderr (pages, pages/s, errors)
-    redrawn a few times a second; messages go above it."""
-
-    def __init__(self, live: bool) -> None:
-        self.live = live
-        self.pages = self.failed = 0
-        self.fallbacks: Counter[str] = Counter()  # site -> pages its cleaner handed to the generic one
-        self._start = self._drawn = time.monotonic()
-
-    def count(self, *, failed: bool, fallback: str | None = None) -> None:
-        self.pages += 1
-        self.failed += failed
-        if fallback:
-            self.fallbacks[fallback] += 1
-        if self.live and time.monotonic() - self._drawn > 0.2:
-            self._draw()
-
-    def message(self, text: str) -> None:
-        if self.live:
-            sys.stderr.write("\r\x1b[K")
-        print(text, file=sys.stderr, flush=True)
-
-    def _draw(self) -> None:
-        self._drawn = time.monotonic()
-        rate = self.pages / max(self._drawn - self._start, 1e-9)
-        sys.stderr.write(f"\r\x1b[K{self.pages:,} pages  {rate:,.0f} pages/s  {self.failed:,} errors")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.live:
-            self._draw()
-            sys.stderr.write("\n")
