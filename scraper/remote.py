@@ -21,7 +21,7 @@ import httpx
 
 from scraper.identity import USER_AGENT
 
-CHUNK_BYTES = 256 * 1024  # read from the response at a time
+CHUNK_BYTES = 256 * 1024  # what `read()` takes at a time when it reads to the end
 SKIP_AHEAD = 4 * 1024 * 1024  # a seek forward this short reads on, instead of a new request
 _TRANSIENT = frozenset({408, 425, 429, 500, 502, 503, 504})
 _MAX_BACKOFF = 60.0
@@ -194,7 +194,7 @@ class RemoteFile(io.RawIOBase):
             self._drop()
             raise RemoteError(f"HTTP {response.status_code}")
         self._check_same_file(response)
-        self._chunks = response.iter_raw(CHUNK_BYTES)
+        self._chunks = response.iter_raw()  # as the bytes arrive: a break loses none that came
         self._next = start if response.status_code == 206 else 0
         if response.status_code == 200 and start:
             self._ranges = False

@@ -4,17 +4,14 @@ parallel and unordered runs, the errors file, and --resume after a real SIGKILL.
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import signal
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 import orjson
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from scraper.batch import CHUNK_ITEMS, CHUNKS_PER_WORKER
@@ -25,29 +22,9 @@ from tests.support.fifo import Fifo
 from tests.support.outputs import line_count, parse_lines
 from tests.support.pages import article_page
 from tests.support.waiting import wait_for
+from tests.support.warcs import response, write_warc
 
 RUSSIAN_TITLE = "Паромы будут ходить и зимой"
-
-
-def response(writer: WARCWriter, url: str, body: bytes, content_type: str, length: int | None = None) -> None:
-    headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-    record = writer.create_warc_record(
-        url, "response", payload=io.BytesIO(body), http_headers=headers, length=length
-    )
-    writer.write_record(record)
-
-
-def write_warc(path: Path, pages: Iterable[tuple[str, str]], *, compress: bool = True) -> list[int]:
-    """A WARC of HTML responses (url, title); returns the offset of each record."""
-    offsets = []
-    with open(path, "wb") as stream:
-        writer = WARCWriter(stream, gzip=compress)
-        for url, title in pages:
-            offsets.append(stream.tell())
-            response(
-                writer, url, article_page(title, lead=f"{title} begins").encode(), "text/html; charset=utf-8"
-            )
-    return offsets
 
 
 def articles_by_url(stdout: bytes) -> dict[str, dict]:

@@ -180,7 +180,9 @@ def test_unreadable_inputs_are_named_with_the_reason(tmp_path: Path) -> None:
             str(tmp_path / "b.html.gz"), "Compressed file ended before the end-of-stream marker was reached"
         ),
         Unreadable(
-            str(tmp_path / "c.warc"), f"[Errno 2] No such file or directory: '{tmp_path / 'c.warc'}'", lost=True
+            str(tmp_path / "c.warc"),
+            f"[Errno 2] No such file or directory: '{tmp_path / 'c.warc'}'",
+            lost=True,
         ),
     ]
 
