@@ -190,13 +190,18 @@ class Manifest:
         if resume and self.path.exists():
             self.done = self._read()
         self._file = open(self.path, "ab" if resume else "wb")  # noqa: SIM115 (closed by close())
-        for leftover in folder.glob(f".*{SHARD_SUFFIX}.*{TEMPORARY}"):  # of tasks killed in a run before
+        self._remove_leftovers()
+
+    def _remove_leftovers(self) -> None:
+        """The temporary shards of tasks that were killed (no task of the folder's runs is alive)."""
+        for leftover in self.path.parent.glob(f".*{SHARD_SUFFIX}.*{TEMPORARY}"):
             leftover.unlink(missing_ok=True)
 
     def _read(self) -> dict[str, str]:
         with open(self.path, "r+b") as stream:
             lines = stream.read().split(b"\n")
-            stream.truncate(sum(len(line) + 1 for line in lines[:-1]))  # the partial last line, if any
+            if lines[-1]:  # a partial last line
+                stream.truncate(sum(len(line) + 1 for line in lines[:-1]))
         entries = [json.loads(line) for line in lines[:-1] if line]
         return {entry["input"]: entry["shard"] for entry in entries}
 
@@ -218,6 +223,8 @@ class Manifest:
         self.done[result.input] = entry["shard"]
 
     def close(self) -> None:
+        """At the end of the run, when its tasks are over."""
+        self._remove_leftovers()
         with suppress(OSError):  # a failed write was reported; a resume cuts its partial line
             self._file.close()
         self._lock.close()
