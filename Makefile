@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q -U pip
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -e ".[test,ray]"
 	touch $@
 
 .PHONY: demo test mutation
@@ -19,7 +19,7 @@ test: $(VENV)/.installed
 	$(PY) -m pytest -q
 
 mutation: $(VENV)/.installed
-	$(PY) -m pip install -q -e ".[test,mutation]"
+	$(PY) -m pip install -q -e ".[test,ray,mutation]"
 	rm -rf mutants
 	NEWSCLEAN_SHARED=$(abspath ../shared) $(VENV)/bin/mutmut run --max-children 2
 	$(VENV)/bin/mutmut results

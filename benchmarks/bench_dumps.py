@@ -1,17 +1,15 @@
 """Benchmark `scraper clean` over WARC dumps: pages/s at -j 1 and -j 2, and peak memory at two corpus
 sizes (it must not grow with the corpus), beside plain `trafilatura.extract` in one process.
 
-    .venv/bin/python benchmarks/bench_dumps.py [--pages 20000] [--small 5000] [--trafilatura 1000]
+    .venv/bin/python -m benchmarks.bench_dumps [--pages 20000] [--small 5000] [--trafilatura 1000]
 
-The corpus is generated in a temporary folder from `samples/**/*.html`: each page is a variant of a
-sample with its title and prose changed (words replaced and reordered), written to .warc.gz files
-of 1,000 records with the sample's site as the URL."""
+The corpus is generated in a temporary folder from `samples/**/*.html` (`tests/support/corpus.py`): each
+page is a variant of a sample with its title and prose changed (words replaced and reordered), written
+to .warc.gz files of 1,000 records with the sample's site as the URL."""
 
 from __future__ import annotations
 
 import argparse
-import io
-import random
 import re
 import subprocess
 import sys
@@ -21,57 +19,8 @@ from pathlib import Path
 
 import trafilatura
 from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
-ROOT = Path(__file__).resolve().parents[1]
-PAGES_PER_WARC = 1000
-_PROSE = re.compile(r">([^<>{}\"]{40,})<")  # text between tags, not JSON or attributes
-_TITLE = re.compile(r"<title>([^<]*)</title>", re.I)
-_WORD = re.compile(r"[^\W\d_]{3,}")
-_HTML = "text/html; charset=utf-8"
-
-
-def samples() -> list[tuple[str, str]]:
-    """(site, html) for every saved sample page; the folder name is the site."""
-    paths = sorted(ROOT.glob("samples/**/*.html"))
-    found = [(path.parent.name, path.read_text("utf-8", "replace")) for path in paths]
-    if not found:
-        sys.exit("no samples/**/*.html to build a corpus from")
-    return found
-
-
-def variant(html: str, number: int, vocabulary: list[str], rng: random.Random) -> str:
-    """The page with other prose: a fifth of the words replaced, sentences' word order shuffled a little."""
-
-    def rewrite(match: re.Match[str]) -> str:
-        words = match[1].split(" ")
-        for _ in range(max(1, len(words) // 5)):
-            words[rng.randrange(len(words))] = rng.choice(vocabulary)
-        if len(words) > 4:
-            i = rng.randrange(len(words) - 1)
-            words[i], words[i + 1] = words[i + 1], words[i]
-        return ">" + " ".join(words) + "<"
-
-    html = _TITLE.sub(lambda m: f"<title>{m[1]} ({number})</title>", html, count=1)
-    return _PROSE.sub(rewrite, html)
-
-
-def build_corpus(folder: Path, pages: int) -> None:
-    sources = samples()
-    vocabulary = sorted({word for _, html in sources for word in _WORD.findall(html)})
-    rng = random.Random(7)
-    for first in range(0, pages, PAGES_PER_WARC):
-        with open(folder / f"dump-{first // PAGES_PER_WARC:03}.warc.gz", "wb") as stream:
-            writer = WARCWriter(stream, gzip=True)
-            for number in range(first, min(first + PAGES_PER_WARC, pages)):
-                site, html = sources[number % len(sources)]
-                body = variant(html, number, vocabulary, rng).encode()
-                headers = StatusAndHeaders("200 OK", [("Content-Type", _HTML)], "HTTP/1.1")
-                url = f"https://www.{site}/bench/{number}"
-                payload = io.BytesIO(body)
-                record = writer.create_warc_record(url, "response", payload=payload, http_headers=headers)
-                writer.write_record(record)
+from tests.support.corpus import PAGES_PER_WARC, build_corpus
 
 
 def process_tree_rss_kb(pid: int) -> int:

@@ -18,11 +18,16 @@ import pytest
 from tests.support.samples import ROOT
 
 
-def isolated(module: str, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
-    """`python -m MODULE ARGS` in its own network and pid namespaces; the module calls `loopback_up()`
-    first."""
+def isolated_command(module: str, *args: str) -> tuple[list[str], dict[str, str]]:
+    """The command and environment of `python -m MODULE ARGS` in its own network and pid namespaces;
+    the module calls `loopback_up()` first."""
     command = ["unshare", "--net", "--pid", "--fork", "--mount-proc", sys.executable, "-m", module, *args]
-    environment = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "PYTHONPATH": str(ROOT)}
+    return command, {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "PYTHONPATH": str(ROOT)}
+
+
+def isolated(module: str, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run `python -m MODULE ARGS` isolated, to its end."""
+    command, environment = isolated_command(module, *args)
     return subprocess.run(
         command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=timeout, check=False
     )
