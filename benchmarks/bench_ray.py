@@ -8,7 +8,11 @@ Needs root and Ray (`pip install -e '.[ray]'`): it runs itself again inside a pr
 namespace (tests/support/isolation.py), where a Ray cluster of two nodes of one CPU each (2 CPUs, as
 -j 2) runs on 127.0.0.1. Runs of the compared commands alternate, so that the load of a shared machine
 falls on each alike. The cluster starts before the clocks run (once, about 10 s); each --ray run pays
-the driver's connection to it and its tasks' start. The corpus is `tests/support/corpus.py`'s."""
+the driver's connection to it and its tasks' start. The corpus is `tests/support/corpus.py`'s.
+
+Beside each run's wall-clock time, its CPU time: that of every process of the namespace (the run's, its
+workers', Ray's daemons'), read from /proc. On a machine that others load, the wall clock favours the
+command with more processes (the scheduler shares the cores per process); CPU time does not."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.corpus import build_corpus, sample_url
@@ -36,48 +41,82 @@ def filter_url(site: str, number: int) -> str:
     return f"https://news.{MATCHING}/bench/{number}" if number % 100 == 0 else sample_url(site, number)
 
 
-def clean(args: list[str], out: Path) -> tuple[float, int, int]:
-    """Seconds, records seen and pages cleaned of one `scraper clean` run writing to `out`."""
+def cpu_seconds() -> float:
+    """The CPU time of every process in the namespace, the exited ones too (in their parent's
+    children's time, or as zombies); /proc/PID/stat fields 14-17."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += sum(int(value) for value in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def clean(args: list[str], out: Path) -> tuple[float, float, int, int]:
+    """Seconds, CPU seconds, records seen and pages cleaned of one `scraper clean` run writing to
+    `out`."""
     if out.is_dir():
         shutil.rmtree(out)
     out.unlink(missing_ok=True)
     command = [sys.executable, "-m", "scraper", "clean", *args]
-    started = time.monotonic()
+    cpu, started = cpu_seconds(), time.monotonic()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
-    seconds = time.monotonic() - started
+    seconds, cpu = time.monotonic() - started, cpu_seconds() - cpu
     if done.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     if out.is_dir():
         entries = [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
-        return seconds, sum(e["records"] for e in entries), sum(e["kept"] for e in entries)
+        return seconds, cpu, sum(e["records"] for e in entries), sum(e["kept"] for e in entries)
     pages = out.read_bytes().count(b"\n")
     seen = next((line for line in done.stderr.splitlines() if line.startswith("records seen ")), "")
     records = int(seen.split()[2].rstrip(",").replace(",", "")) if seen else pages
-    return seconds, records, pages
+    return seconds, cpu, records, pages
 
 
 def size_mb(folder: Path) -> float:
     return sum(path.stat().st_size for path in folder.iterdir()) / 2**20
 
 
-def compare(label: str, runs: dict[str, list[str]], out: Path, repeat: int, megabytes: float) -> dict:
-    """Each command `repeat` times, alternating; a row per run and the median of each."""
-    times: dict[str, list[float]] = {name: [] for name in runs}
+def compare(label: str, runs: dict[str, list[str]], out: Path, repeat: int, megabytes: float) -> list[Median]:
+    """Each command `repeat` times, alternating; a row per run, then the medians of each."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
     counts: dict[str, tuple[int, int]] = {}
     print(f"\n{label}")
-    print(f"{'run':<52} {'records':>8} {'cleaned':>8} {'seconds':>8} {'records/s':>10} {'MB/s':>6}")
+    print(
+        f"{'run':<56} {'records':>8} {'cleaned':>8} {'seconds':>8} {'CPU s':>7} {'records/s':>10} {'MB/s':>6}"
+    )
     for round_ in range(1, repeat + 1):
         for name, args in runs.items():
             target = out / "shards" if args[-1] == "FOLDER" else out / "out.jsonl"
             args = [*args[:-1], f"{target}/" if args[-1] == "FOLDER" else str(target)]
-            seconds, records, pages = clean(args, target)
-            times[name].append(seconds)
+            seconds, cpu, records, pages = clean(args, target)
+            times[name].append((seconds, cpu))
             counts[name] = (records, pages)
             print(
-                f"{f'{name} (round {round_})':<52} {records:>8,} {pages:>8,} {seconds:>8.1f} "
+                f"{f'{name} (round {round_})':<56} {records:>8,} {pages:>8,} {seconds:>8.1f} {cpu:>7.1f} "
                 f"{records / seconds:>10,.0f} {megabytes / seconds:>6.1f}"
             )
-    return {name: (statistics.median(values), counts[name]) for name, values in times.items()}
+    return [
+        Median(
+            statistics.median(s for s, _ in values), statistics.median(c for _, c in values), *counts[name]
+        )
+        for name, values in times.items()
+    ]
+
+
+@dataclass(frozen=True)
+class Median:
+    seconds: float
+    cpu: float
+    records: int
+    cleaned: int
+
+
+def overhead(ray: float, reference: float) -> str:
+    return f"{100 * (ray / reference - 1):+.1f}%"
 
 
 def benchmark(args: argparse.Namespace) -> None:
@@ -108,11 +147,13 @@ def benchmark(args: argparse.Namespace) -> None:
                 args.repeat,
                 size_mb(corpus),
             )
-        (local, _), (sharded, _), (ray, _) = medians.values()
+        local, sharded, ray = medians
         print(
-            f"medians: -j 2 {local:.1f} s, shards without Ray {sharded:.1f} s, --ray {ray:.1f} s: "
-            f"Ray's overhead {100 * (ray / local - 1):+.1f}% against -j 2 (target: under 15%), "
-            f"{100 * (ray / sharded - 1):+.1f}% against the same shards without Ray"
+            f"medians: -j 2 {local.seconds:.1f} s ({local.cpu:.1f} CPU s), shards without Ray "
+            f"{sharded.seconds:.1f} s ({sharded.cpu:.1f}), --ray {ray.seconds:.1f} s ({ray.cpu:.1f})\n"
+            f"Ray's overhead against -j 2 (target: under 15%): {overhead(ray.seconds, local.seconds)} in "
+            f"time, {overhead(ray.cpu, local.cpu)} in CPU; against the same shards without Ray: "
+            f"{overhead(ray.seconds, sharded.seconds)} in time, {overhead(ray.cpu, sharded.cpu)} in CPU"
         )
         f = str(filtered)
         medians = compare(
@@ -142,14 +183,15 @@ def benchmark(args: argparse.Namespace) -> None:
             args.repeat,
             size_mb(filtered),
         )
-        (every, (records, _)), (kept, _), (one_reader, _) = medians.values()
-        megabytes = size_mb(filtered)
+        every, kept, one_reader = medians
+        records, megabytes = every.records, size_mb(filtered)
         print(
-            f"medians: all records {records / every:,.0f} records/s; through the filter "
-            f"{records / kept:,.0f} records/s with a reader per input ({records / kept / 2:,.0f} per core, "
-            f"{megabytes / kept / 2:.1f} MB/s per core), {records / one_reader:,.0f} records/s with one "
-            f"reader (-o FILE); cleaning all: {records / every / 2:,.0f} records/s per core, "
-            f"{megabytes / every / 2:.2f} MB/s per core"
+            f"medians: cleaning all, {records / every.seconds:,.0f} records/s; through the filter, "
+            f"{records / kept.seconds:,.0f} records/s with a reader per input, "
+            f"{records / one_reader.seconds:,.0f} with one reader (-o FILE)\n"
+            f"per CPU second: cleaning all, {records / every.cpu:,.0f} records and "
+            f"{megabytes / every.cpu:.2f} MB; through the filter, {records / kept.cpu:,.0f} records and "
+            f"{megabytes / kept.cpu:.1f} MB"
         )
 
 

@@ -102,7 +102,8 @@ class ShardFile:
         self.path = path
         self._temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMPORARY}")
         self._raw: BinaryIO = open(self._temporary, "wb")  # noqa: SIM115 (closed by close())
-        self._gzip = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=6, mtime=0)
+        # Level 3: about 85 MB/s of JSON a core, against 36 at level 6, for 10% more bytes.
+        self._gzip = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=3, mtime=0)
 
     def write(self, line: bytes) -> None:
         try:

@@ -70,6 +70,7 @@ def test_a_worker_killed_mid_file_still_leaves_every_article_once(cluster_runs) 
     workdir, urls, report = cluster_runs
 
     assert report["victim"].startswith("ray::clean_input"), report["victim"]  # a Ray worker, running our task
+    assert report["victim_niceness"] == 0  # RAY_worker_niceness=0 took (tests/support/ray_cluster.py)
     assert report["held_requests"] == 2  # the killed task's download, and its retry's
     assert report["killed"]["status"] == OK, report["killed"]["stderr"]
     assert shard_urls(workdir / "killed") == Counter(urls)

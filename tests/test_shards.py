@@ -167,3 +167,18 @@ def test_pages_and_options_that_are_not_for_shards_are_usage_errors(tmp_path: Pa
     assert f"pages go to -o FILE: {tmp_path / 'page.html'}" in pages.stderr.decode()
     assert explain.returncode == USAGE
     assert "--explain is not for -o FOLDER/" in explain.stderr.decode()
+
+
+def test_a_manifest_line_cut_by_a_kill_is_dropped_and_its_input_done_again(tmp_path: Path) -> None:
+    a, b = write_dump(tmp_path / "a.warc.gz", 3), write_dump(tmp_path / "b.warc.gz", 3)
+    out = tmp_path / "out"
+    assert clean(tmp_path / "a.warc.gz", tmp_path / "b.warc.gz", "-o", f"{out}/", "-j", "1").returncode == OK
+    lines = (out / "manifest.jsonl").read_bytes().splitlines(keepends=True)
+    (out / "manifest.jsonl").write_bytes(lines[0] + lines[1][:20])  # the kill came while writing the second
+
+    resumed = clean(tmp_path / "a.warc.gz", tmp_path / "b.warc.gz", "-o", out, "--resume")
+
+    assert resumed.returncode == OK, resumed.stderr
+    assert resumed.stderr.decode().startswith(f"resuming: 1 inputs already done in {out}\n")
+    assert [entry["shard"] for entry in manifest(out)] == ["a.jsonl.gz", "b.jsonl.gz"]
+    assert shard_urls(out) == Counter(a + b)
