@@ -67,10 +67,10 @@ class _Transient(Exception):
 
 
 class RemoteFile(io.RawIOBase):
-    """The file at `url`, read as it streams; see the module docstring. Opening it makes the first
-    request, so a missing file raises `RemoteError` at once."""
+    """The file at `url`, read as it streams from byte `start`; see the module docstring. Opening it
+    makes the first request, so a missing file raises `RemoteError` at once."""
 
-    def __init__(self, url: str, retry: Retry = DEFAULT_RETRY) -> None:
+    def __init__(self, url: str, retry: Retry = DEFAULT_RETRY, start: int = 0) -> None:
         super().__init__()
         self.url = url
         self.size: int | None = None  # from Content-Length or Content-Range, when the server says
@@ -80,11 +80,11 @@ class RemoteFile(io.RawIOBase):
         self._chunks: Iterator[bytes] | None = None
         self._etag: str | None = None
         self._ranges = True  # until the server ignores a Range request
-        self._position = 0  # where the reader is
+        self._position = start  # where the reader is
         self._next = 0  # the offset of the next byte the response gives
         self._buffer, self._buffer_at = b"", 0  # the last chunk read, and its offset (for short seeks back)
         self._failures = 0  # in a row, since bytes last came
-        self._open(0)
+        self._open(start)
 
     def readable(self) -> bool:
         return True
@@ -229,3 +229,9 @@ def _describe(error: Exception) -> str:
     if isinstance(error, httpx.HTTPError):
         return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     return str(error)
+
+
+def remote_size(url: str, retry: Retry = DEFAULT_RETRY) -> int | None:
+    """The size of the file at `url`, as its server says (None when it does not)."""
+    with RemoteFile(url, retry) as file:
+        return file.size

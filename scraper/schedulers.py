@@ -19,32 +19,34 @@ RAY_RETRIES = 3
 TASKS_PER_CPU = 2  # in flight on the cluster: enough to keep every CPU busy, few to track
 
 
-def _input_of(task: InputTask) -> str:
-    return task.input
+def _key_of(task: InputTask) -> str:
+    return task.key
 
 
-def _lost(input: str, reason: str) -> InputResult:
-    return InputResult(input, lost=reason)
+def _lost(task: InputTask, reason: str) -> InputResult:
+    return InputResult(task.input, task.span, lost=f"{task.key}: {reason}")
 
 
 def run_local(tasks: list[InputTask], jobs: int) -> Iterator[InputResult]:
     """The inputs over `jobs` worker processes, one input at a time each (a page's time limit is the
     task's to keep); a worker that dies loses its input, which a resume does again."""
+    by_key = {task.key: task for task in tasks}
     with Workers(jobs) as workers:
-        yield from workers.map(clean_input, tasks, key=_input_of, failed=_lost, ordered=False, chunk_items=1)
-
-
-class RayMissing(RuntimeError):
-    """Ray is not installed."""
+        yield from workers.map(
+            clean_input,
+            tasks,
+            key=_key_of,
+            failed=lambda key, reason: _lost(by_key[key], reason),
+            ordered=False,
+            chunk_items=1,
+        )
 
 
 def run_on_ray(tasks: list[InputTask], address: str) -> Iterator[InputResult]:
     """The inputs as tasks on the Ray cluster at `address` (`auto`: the one this machine belongs to)."""
-    try:
-        import ray
-        from ray.exceptions import RayError
-    except ImportError as error:
-        raise RayMissing("--ray needs Ray: pip install 'newsclean[ray]'") from error
+    import ray  # the `ray` extra; only here, so that a run without --ray does not need it
+    from ray.exceptions import RayError
+
     ray.init(address=address, log_to_driver=False, logging_level="ERROR")
     try:
         remote = ray.remote(num_cpus=1, max_retries=RAY_RETRIES)(clean_input)
@@ -63,6 +65,6 @@ def run_on_ray(tasks: list[InputTask], address: str) -> Iterator[InputResult]:
             try:
                 yield ray.get(done)
             except RayError as error:  # its worker died every time, or the task could not run
-                yield _lost(task.input, f"its task failed on the cluster: {str(error).splitlines()[0]}")
+                yield _lost(task, f"its task failed on the cluster: {str(error).splitlines()[0]}")
     finally:
         ray.shutdown()

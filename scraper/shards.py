@@ -7,7 +7,11 @@ or does not exist: a task run twice (Ray retries one whose worker died) replaces
 and an input that cannot be read whole (a download that failed for good) leaves none. The manifest,
 written by the one process that runs the batch once a shard is in place, lists the inputs done; a rerun
 with --resume does only the others. A shard in place whose input the manifest misses (the run was killed
-in between) is made again and replaced, never appended to."""
+in between) is made again and replaced, never appended to.
+
+A big gzipped WARC file can be split into byte spans (`--split-mb`), each a task and a shard of its own
+(`NAME.0003.jsonl.gz`): a span holds the records that start in it. The manifest then lists the spans
+done, and a resume must split the same way."""
 
 from __future__ import annotations
 
@@ -16,19 +20,20 @@ import gzip
 import json
 import os
 import secrets
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from hashlib import sha1
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from scraper.batch import in_process
 from scraper.errors import WriteError
 from scraper.jobs import clean_page, failure, source_of
 from scraper.remote import Retry, is_url, url_path
 from scraper.site_filter import SiteFilter
-from scraper.sources import DUMP_SUFFIXES, Counts, Reading, read_pages
+from scraper.sources import DUMP_SUFFIXES, Counts, Reading, Span, is_gzipped_warc, read_pages
 
 SHARD_SUFFIX = ".jsonl.gz"
 MANIFEST = "manifest.jsonl"
@@ -36,22 +41,34 @@ LOCK = ".lock"
 TEMPORARY = ".tmp"  # a shard being written: `.NAME.jsonl.gz.<tag>.tmp`
 
 
+def part_key(input: str, span: Span | None) -> str:
+    """What the manifest lists as done: the input, or a span of it."""
+    return input if span is None else f"{input}#bytes={span.start}-{span.end}"
+
+
 @dataclass(frozen=True, slots=True)
 class InputTask:
-    """Clean the pages of `input` (a path or URL) into the shard `shard`."""
+    """Clean the pages of `input` (a path or URL; only the records of `span`, if any) into `shard`."""
 
     input: str
     shard: str
     sites: SiteFilter | None = None
     page_timeout: float | None = None
     retry: Retry = field(default_factory=Retry)
+    span: Span | None = None
+
+    @property
+    def key(self) -> str:
+        return part_key(self.input, self.span)
 
 
 @dataclass(slots=True)
 class InputResult:
-    """What became of one input: its counts and failed pages, or why it was lost (no shard then)."""
+    """What became of one input (or span): its counts and failed pages, or why it was lost (no shard
+    then)."""
 
     input: str
+    span: Span | None = None
     shard: str | None = None  # written; None when the input was lost
     records: int = 0  # seen
     kept: int = 0  # on the sites, cleaned
@@ -62,13 +79,17 @@ class InputResult:
     lost: str | None = None  # why the input could not be read whole
     write_error: str | None = None  # the shard could not be written (disk full)
 
+    @property
+    def key(self) -> str:
+        return part_key(self.input, self.span)
+
 
 def clean_input(task: InputTask) -> InputResult:
     """The pages of one input, cleaned one after another in this process, into its shard. Never raises
     for what is wrong with the input: that is in the result."""
     counts = Counts()
-    result = InputResult(task.input)
-    reading = Reading(task.sites, counts, task.retry)
+    result = InputResult(task.input, task.span)
+    reading = Reading(task.sites, counts, task.retry, task.span)
     items = read_pages([task.input], reading=reading)
     outcomes = in_process(clean_page, items, key=source_of, failed=failure, timeout=task.page_timeout)
     try:
@@ -158,20 +179,47 @@ def _hashed_name(input: str) -> str:
     return f"{shard_name(input).removesuffix(SHARD_SUFFIX)}-{tag}{SHARD_SUFFIX}"
 
 
-def plan(inputs: list[str], folder: Path, manifest: Manifest) -> list[tuple[str, str]]:
-    """(input, shard path) for each input not done yet. An input's shard keeps its file's name unless
-    another input of the run, or one the manifest lists, has a file of the same name."""
-    by_name = Counter(shard_name(input) for input in dict.fromkeys(inputs))
-    taken = {shard: input for input, shard in manifest.done.items()}
+def spans(size: int | None, split: int | None) -> list[Span | None]:
+    """A file of `size` bytes in spans of `split` bytes (one span, `None`, when it is not bigger)."""
+    if not split or size is None or size <= split:
+        return [None]
+    return [Span(start, min(start + split, size)) for start in range(0, size, split)]
+
+
+def plan(
+    inputs: list[str],
+    folder: Path,
+    manifest: Manifest,
+    split: int | None = None,
+    size: Callable[[str], int | None] = lambda input: None,
+) -> list[tuple[str, Span | None, str]]:
+    """(input, span, shard path) for each input or span not done yet; gzipped WARC files bigger than
+    `split` bytes (their `size`) in spans. An input's shard keeps its file's name unless another input
+    of the run, or one the manifest lists, has a file of the same name. Raises `ValueError` when the
+    manifest lists spans of an input that this split does not make."""
+    inputs = list(dict.fromkeys(inputs))
+    by_name = Counter(shard_name(input) for input in inputs)
     todo = []
-    for input in dict.fromkeys(inputs):
-        if input in manifest.done:
-            continue
+    for input in inputs:
+        parts = spans(size(input), split) if split and is_gzipped_warc(input) else [None]
+        keys = {part_key(input, span) for span in parts}
+        if not manifest.keys.get(input, set()) <= keys:
+            raise ValueError(f"the manifest lists other spans of {input}: resume with its --split-mb")
         name = shard_name(input)
-        if by_name[name] > 1 or taken.get(name, input) != input:
+        names = (_part_name(name, span, split) for span in parts)
+        if by_name[name] > 1 or any(manifest.owners.get(other, input) != input for other in names):
             name = _hashed_name(input)
-        todo.append((input, str(folder / name)))
+        for span in parts:
+            if part_key(input, span) not in manifest.done:
+                todo.append((input, span, str(folder / _part_name(name, span, split))))
     return todo
+
+
+def _part_name(name: str, span: Span | None, split: int | None) -> str:
+    """`NAME.jsonl.gz`, or `NAME.0003.jsonl.gz` for the fourth span of the input."""
+    if span is None or not split:
+        return name
+    return f"{name.removesuffix(SHARD_SUFFIX)}.{span.start // split:04d}{SHARD_SUFFIX}"
 
 
 class Manifest:
@@ -187,9 +235,12 @@ class Manifest:
         except BlockingIOError:
             self._lock.close()
             raise
-        self.done: dict[str, str] = {}  # input -> shard name
+        self.done: dict[str, str] = {}  # input (or span: `part_key`) -> shard name
+        self.keys: defaultdict[str, set[str]] = defaultdict(set)  # input -> its keys done
+        self.owners: dict[str, str] = {}  # shard name -> its input
         if resume and self.path.exists():
-            self.done = self._read()
+            for entry in self._read():
+                self._add(entry)
         self._file = open(self.path, "ab" if resume else "wb")  # noqa: SIM115 (closed by close())
         self._remove_leftovers()
 
@@ -198,13 +249,19 @@ class Manifest:
         for leftover in self.path.parent.glob(f".*{SHARD_SUFFIX}.*{TEMPORARY}"):
             leftover.unlink(missing_ok=True)
 
-    def _read(self) -> dict[str, str]:
+    def _read(self) -> list[dict[str, Any]]:
         with open(self.path, "r+b") as stream:
             lines = stream.read().split(b"\n")
             if lines[-1]:  # a partial last line
                 stream.truncate(sum(len(line) + 1 for line in lines[:-1]))
-        entries = [json.loads(line) for line in lines[:-1] if line]
-        return {entry["input"]: entry["shard"] for entry in entries}
+        return [json.loads(line) for line in lines[:-1] if line]
+
+    def _add(self, entry: dict[str, Any]) -> None:
+        span = Span(*entry["bytes"]) if "bytes" in entry else None
+        key = part_key(entry["input"], span)
+        self.done[key] = entry["shard"]
+        self.keys[entry["input"]].add(key)
+        self.owners[entry["shard"]] = entry["input"]
 
     def record(self, result: InputResult) -> None:
         assert result.shard is not None
@@ -216,12 +273,14 @@ class Manifest:
             "articles": result.articles,
             "failed": len(result.failures),
         }
+        if result.span:
+            entry["bytes"] = [result.span.start, result.span.end]
         try:
             self._file.write(json.dumps(entry).encode() + b"\n")
             self._file.flush()
         except OSError as error:
             raise WriteError(str(self.path), error.strerror or str(error)) from error
-        self.done[result.input] = entry["shard"]
+        self._add(entry)
 
     def close(self) -> None:
         """At the end of the run, when its tasks are over."""

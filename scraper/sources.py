@@ -88,6 +88,11 @@ def _is_warc(path: str) -> bool:
     return _name(path).endswith((".warc", ".warc.gz"))
 
 
+def is_gzipped_warc(path: str) -> bool:
+    """A .warc.gz: each record a gzip member of its own, so reading can begin at any of them (`Span`)."""
+    return _name(path).endswith(".warc.gz")
+
+
 def _is_input(name: str) -> bool:
     return name.lower().endswith(PAGE_SUFFIXES + DUMP_SUFFIXES)
 
@@ -107,13 +112,23 @@ def expand(paths: Iterable[str], outputs: Container[str] = ()) -> Iterator[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Span:
+    """Bytes `start` to `end` of a gzipped WARC file: its records that start there (a task's share of a
+    big file). Each record is a gzip member of its own, so a reader can begin at any member."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Reading:
     """How to read the inputs: only the pages of `sites` (all without it), counting into `counts`;
-    downloads retried as `retry` says."""
+    downloads retried as `retry` says; of a gzipped WARC input, only the records of `span`."""
 
     sites: SiteFilter | None = None
     counts: Counts = field(default_factory=Counts)
     retry: Retry = DEFAULT_RETRY
+    span: Span | None = None
 
     def keeps(self, url: str | None) -> bool:
         return self.sites is None or self.sites.keeps(url)
@@ -206,14 +221,18 @@ def _warc_pages(path: str, done: Container[str], reading: Reading) -> Iterator[I
     """HTML response records, with the URL and Content-Type of the record. A corrupt or truncated
     region is reported once, then reading resumes at the next record that parses, so a corrupt gzip
     member or a wrong Content-Length costs only the records it covers. A file on an HTTP(S) server is
-    streamed; one whose download fails for good (after its retries) is reported by name."""
+    streamed; one whose download fails for good (after its retries) is reported by name. With a span,
+    reading begins at its first gzip member and ends before the first record that starts after it."""
     magic = _GZIP_MAGIC if _name(path).endswith(".gz") else _WARC_MAGIC
+    span = reading.span
+    end = span.end if span else None
     try:
-        with RemoteFile(path, reading.retry) if is_url(path) else open(path, "rb") as stream:
-            start: int | None = 0
-            while start is not None:
-                stop, error = yield from _warc_run(stream, path, start, done, reading)
-                if _at_end(stream, stop):
+        first = span.start if span else 0
+        with RemoteFile(path, reading.retry, first) if is_url(path) else open(path, "rb") as stream:
+            start = _find(stream, magic, first) if first else 0
+            while start is not None and (end is None or start < end):
+                stop, error = yield from _warc_run(stream, path, start, done, reading, end)
+                if (end is not None and stop >= end) or _at_end(stream, stop):
                     return
                 if error and (stop > start or start == 0):  # else a false resync point in a bad region
                     yield Unreadable(f"{path}@{stop}", f"unreadable WARC data, skipped: {error}")
@@ -230,15 +249,18 @@ def _at_end(stream: BinaryIO, offset: int) -> bool:
 
 
 def _warc_run(
-    stream: BinaryIO, path: str, start: int, done: Container[str], reading: Reading
+    stream: BinaryIO, path: str, start: int, done: Container[str], reading: Reading, end: int | None
 ) -> Generator[Item, None, tuple[int, str | None]]:
-    """Read records from `start` until the end or the first error; return where to look for the next
-    record and the error to report there (`None` when it was reported already)."""
+    """Read records from `start` until the end (or the first record from `end` on) or the first error;
+    return where to look for the next record and the error to report there (`None` when it was
+    reported already)."""
     stream.seek(start)
     records = ArchiveIterator(stream)
     stop = start
     try:
         for record in records:
+            if end is not None and records.offset >= end:  # the next span's
+                return records.offset, None
             reading.counts.records += 1
             source = f"{path}@{records.offset}"  # warcio keeps `offset` at the current record's start
             item = _warc_page(record, source, reading) if record.rec_type == "response" else None

@@ -150,7 +150,7 @@ def test_site_known_means_the_sites_that_have_a_cleaner(tmp_path: Path) -> None:
         (["--site", "localhost"], "--site: not a domain: 'localhost'"),
         (["--site", ","], "--site and --sites name no site"),
         (["--base-url", "https://data.commoncrawl.org/"], "--base-url resolves the lines of a listing"),
-        (["--ray", "auto"], "--ray writes one shard per input: it needs -o FOLDER/"),
+        (["--ray", "auto"], "--ray and --split-mb write one shard per input: they need -o FOLDER/"),
         (["--retries", "-1"], "--retries and --retry-backoff cannot be negative"),
     ],
 )

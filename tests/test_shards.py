@@ -182,3 +182,34 @@ def test_a_manifest_line_cut_by_a_kill_is_dropped_and_its_input_done_again(tmp_p
     assert resumed.stderr.decode().startswith(f"resuming: 1 inputs already done in {out}\n")
     assert [entry["shard"] for entry in manifest(out)] == ["a.jsonl.gz", "b.jsonl.gz"]
     assert shard_urls(out) == Counter(a + b)
+
+
+def test_a_big_warc_is_split_into_spans_with_every_article_once(tmp_path: Path) -> None:
+    urls = [f"https://www.example.com/big/{n}" for n in range(60)]
+    offsets = write_warc(tmp_path / "big.warc.gz", ((url, f"Story {n}") for n, url in enumerate(urls)))
+    split = offsets[10]  # a span ends right where a record starts: that record is the next span's
+    mb = str(split / 2**20)
+    out = tmp_path / "out"
+    with FileServer(tmp_path) as server:
+        local = clean(tmp_path / "big.warc.gz", "-o", f"{out}/", "--split-mb", mb, "-j", "2")
+        remote = clean(server.url("big.warc.gz"), "-o", f"{tmp_path / 'remote'}/", "--split-mb", mb)
+
+    assert local.returncode == OK, local.stderr
+    spans = -(-(tmp_path / "big.warc.gz").stat().st_size // split)
+    assert sorted(path.name for path in out.glob("*.jsonl.gz")) == [
+        f"big.{n:04d}.jsonl.gz" for n in range(spans)
+    ]
+    assert shard_urls(out) == Counter(urls)
+    entries = sorted(manifest(out), key=lambda entry: entry["bytes"])
+    assert [entry["bytes"][0] for entry in entries] == list(range(0, spans * split, split))
+    assert sum(entry["records"] for entry in entries) == len(urls)  # no record read by two spans
+    assert entries[0]["records"] == 10
+    assert remote.returncode == OK, remote.stderr
+    assert shard_urls(tmp_path / "remote") == Counter(urls)
+    assert any(wanted and wanted != "bytes=0-" for _, wanted in server.requests)  # spans start mid-file
+    again = clean(tmp_path / "big.warc.gz", "-o", out, "--split-mb", mb, "--resume")
+    assert again.returncode == OK, again.stderr
+    assert f"resuming: {spans} inputs already done in {out}" in again.stderr.decode()
+    other = clean(tmp_path / "big.warc.gz", "-o", out, "--split-mb", str(2 * split / 2**20), "--resume")
+    assert other.returncode == USAGE
+    assert "the manifest lists other spans of " in other.stderr.decode()

@@ -112,6 +112,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "input; needs -o FOLDER/ (seen by every node) and pip install 'newsclean[ray]'",
     )
     parser.add_argument(
+        "--split-mb",
+        type=float,
+        metavar="MB",
+        help="with -o FOLDER/: clean a .warc.gz bigger than MB megabytes as several tasks, one per MB of "
+        "it, each into a shard of its own (NAME.0003.jsonl.gz); a resume needs the same MB",
+    )
+    parser.add_argument(
         "--retries",
         type=int,
         default=DEFAULT_RETRY.retries,
@@ -182,8 +189,8 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise UsageError("--base-url resolves the lines of a listing (NAME.paths, NAME.paths.gz): none given")
     if args.sites and not os.path.isfile(args.sites):
         raise UsageError(f"no such file: {args.sites}")
-    if args.ray and not clean_shards.is_folder(args.output):
-        raise UsageError("--ray writes one shard per input: it needs -o FOLDER/")
+    if (args.ray or args.split_mb) and not clean_shards.is_folder(args.output):
+        raise UsageError("--ray and --split-mb write one shard per input: they need -o FOLDER/")
 
 
 def _site_filter(args: argparse.Namespace) -> SiteFilter | None:

@@ -10,13 +10,14 @@ import importlib.util
 import os
 import sys
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 
 import orjson
 
 from scraper.cli.clean_report import Report
 from scraper.errors import UsageError, WriteError
-from scraper.remote import Retry
+from scraper.remote import RemoteError, Retry, is_url, remote_size
 from scraper.schedulers import run_local, run_on_ray
 from scraper.shards import MANIFEST, InputTask, Manifest, plan
 from scraper.sinks.files import LineFile
@@ -44,10 +45,20 @@ def _check_usage(args: argparse.Namespace, inputs: list[str]) -> None:
         )
     if args.ray and importlib.util.find_spec("ray") is None:
         raise UsageError("--ray needs Ray: pip install 'newsclean[ray]'")
+    if args.split_mb is not None and args.split_mb <= 0:
+        raise UsageError("--split-mb must be more than 0")
     if not args.resume and os.path.exists(os.path.join(args.output, MANIFEST)):
         raise UsageError(
             f"{args.output} holds the manifest of another run: --resume to finish it, or another folder"
         )
+
+
+def _size(input: str, retry: Retry) -> int | None:
+    """The size of an input file, to split it (None: unknown; its task reports why it cannot be read)."""
+    try:
+        return remote_size(input, retry) if is_url(input) else os.path.getsize(input)
+    except (OSError, RemoteError):
+        return None
 
 
 def run(args: argparse.Namespace, paths: list[str], sites: SiteFilter | None, retry: Retry) -> int:
@@ -60,10 +71,16 @@ def run(args: argparse.Namespace, paths: list[str], sites: SiteFilter | None, re
     except BlockingIOError:
         print(f"scraper clean: another run is writing {folder}; nothing was done", file=sys.stderr)
         return LOCKED
-    todo = plan(inputs, folder, manifest)
+    split = int(args.split_mb * 2**20) if args.split_mb else None
+    try:
+        todo = plan(inputs, folder, manifest, split, partial(_size, retry=retry))
+    except ValueError as error:
+        manifest.close()
+        raise UsageError(str(error)) from error
     if args.resume:
-        print(f"resuming: {len(inputs) - len(todo)} inputs already done in {folder}", file=sys.stderr)
-    tasks = [InputTask(input, shard, sites, args.page_timeout or None, retry) for input, shard in todo]
+        print(f"resuming: {len(manifest.done)} inputs already done in {folder}", file=sys.stderr)
+    timeout = args.page_timeout or None
+    tasks = [InputTask(input, shard, sites, timeout, retry, span) for input, span, shard in todo]
     report = Report(sys.stderr.isatty(), Counts())
     errors = LineFile(Path(args.errors), append=args.resume) if args.errors else None
     results = run_on_ray(tasks, args.ray) if args.ray else run_local(tasks, args.jobs)
@@ -87,7 +104,7 @@ def run(args: argparse.Namespace, paths: list[str], sites: SiteFilter | None, re
                 if result.lost:
                     report.lose(result.lost)
                     if errors:
-                        errors.write(orjson.dumps({"source": result.input, "error": result.lost}))
+                        errors.write(orjson.dumps({"source": result.key, "error": result.lost}))
                 else:
                     manifest.record(result)
     except WriteError as error:
