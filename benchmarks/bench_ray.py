@@ -11,8 +11,9 @@ falls on each alike. The cluster starts before the clocks run (once, about 10 s)
 the driver's connection to it and its tasks' start. The corpus is `tests/support/corpus.py`'s.
 
 Beside each run's wall-clock time, its CPU time: that of every process of the namespace (the run's, its
-workers', Ray's daemons'), read from /proc. On a machine that others load, the wall clock favours the
-command with more processes (the scheduler shares the cores per process); CPU time does not."""
+workers', Ray's daemons'), polled from /proc during the run (`CpuMeter`). On a machine that others
+load, the wall clock favours the command with more processes (the scheduler shares the cores per
+process); CPU time does not."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,18 +43,54 @@ def filter_url(site: str, number: int) -> str:
     return f"https://news.{MATCHING}/bench/{number}" if number % 100 == 0 else sample_url(site, number)
 
 
-def cpu_seconds() -> float:
-    """The CPU time of every process in the namespace, the exited ones too (in their parent's
-    children's time, or as zombies); /proc/PID/stat fields 14-17."""
-    ticks = 0
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            ticks += sum(int(value) for value in fields[11:15])
-    return ticks / os.sysconf("SC_CLK_TCK")
+class CpuMeter:
+    """The CPU time that the processes of the namespace (but this one) spend while it runs, read from
+    /proc every `POLL` seconds. Polled, not read once at each end: Ray's raylet ends a job's workers when
+    the job ends and reaps them unaccounted (their time never reaches its children's time), so a reading
+    at the end alone would miss what --ray's workers did. A process that exits loses at most its last
+    `POLL` seconds; parents' children's time is not counted, so nothing counts twice."""
+
+    POLL = 0.1
+
+    def __init__(self) -> None:
+        self._first: dict[tuple[int, int], int] = {}  # (pid, start time) -> ticks when first seen
+        self._last: dict[tuple[int, int], int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def __enter__(self) -> CpuMeter:
+        self._read()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._read()
+
+    @property
+    def seconds(self) -> float:
+        ticks = sum(last - self._first.get(process, 0) for process, last in self._last.items())
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.POLL):
+            self._read()
+
+    def _read(self) -> None:
+        """utime + stime of each process (/proc/PID/stat fields 14-15), keyed by pid and start time
+        (field 22) so that a reused pid is another process."""
+        first = not self._last
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) != os.getpid():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                process, ticks = (int(entry.name), int(fields[19])), int(fields[11]) + int(fields[12])
+                if first:
+                    self._first[process] = ticks
+                self._last[process] = ticks
 
 
 def clean(args: list[str], out: Path) -> tuple[float, float, int, int]:
@@ -62,9 +100,10 @@ def clean(args: list[str], out: Path) -> tuple[float, float, int, int]:
         shutil.rmtree(out)
     out.unlink(missing_ok=True)
     command = [sys.executable, "-m", "scraper", "clean", *args]
-    cpu, started = cpu_seconds(), time.monotonic()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    seconds, cpu = time.monotonic() - started, cpu_seconds() - cpu
+    started = time.monotonic()
+    with CpuMeter() as meter:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds, cpu = time.monotonic() - started, meter.seconds
     if done.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     if out.is_dir():
