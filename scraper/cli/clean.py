@@ -109,7 +109,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--ray",
         metavar="ADDRESS",
         help="run the inputs as tasks on the Ray cluster at ADDRESS (host:port, or auto), one task per "
-        "input; needs -o FOLDER/ (seen by every node) and pip install 'newsclean[ray]'",
+        "input (or --split-mb span); needs -o FOLDER/ (seen by every node) and pip install 'newsclean[ray]'",
     )
     parser.add_argument(
         "--split-mb",
