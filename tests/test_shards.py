@@ -162,11 +162,18 @@ def test_pages_and_options_that_are_not_for_shards_are_usage_errors(tmp_path: Pa
 
     pages = clean(tmp_path, "-o", out)
     explain = clean(tmp_path / "a.warc.gz", "-o", out, "--explain")
+    csv = clean(tmp_path / "a.warc.gz", "-o", out, "--format", "csv")
+    database = clean(tmp_path / "a.warc.gz", "-o", out, "--to", f"sqlite:///{tmp_path / 'a.db'}")
 
     assert pages.returncode == USAGE
     assert f"pages go to -o FILE: {tmp_path / 'page.html'}" in pages.stderr.decode()
     assert explain.returncode == USAGE
     assert "--explain is not for -o FOLDER/" in explain.stderr.decode()
+    assert csv.returncode == USAGE
+    assert "--format is not for -o FOLDER/" in csv.stderr.decode()
+    assert database.returncode == USAGE
+    assert "-o FILE and --to URL exclude each other" in database.stderr.decode()
+    assert not (tmp_path / "out").exists() and not (tmp_path / "a.db").exists()
 
 
 def test_a_manifest_line_cut_by_a_kill_is_dropped_and_its_input_done_again(tmp_path: Path) -> None:
