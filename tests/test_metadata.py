@@ -136,3 +136,17 @@ def test_undated_markup_takes_the_day_its_date_line_shows() -> None:
     teaser = "<a href='/news/other'><span class='date'>01.01.2024</span></a>"
     dateline = f"<p>04.03.2025 – {LEAD}</p>"
     assert extract(page_with(head, teaser + dateline), url).published == "2025-03-04"
+
+
+def test_language_is_a_registered_language_subtag_only() -> None:
+    url = "https://gazette.com/a/1"
+    charset = "<title>Harbour plan</title><meta http-equiv='Content-Language' content='utf-8'>"
+    assert extract(page_with(charset, ""), url).language is None
+    # A source that names no language leaves the field to the next one that does.
+    locale = charset + "<meta property='og:locale' content='de_DE'>"
+    assert extract(page_with(locale, ""), url).language == "de"
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "inLanguage": "pt-BR"}</script>'
+    assert extract(page_with(charset + ld, ""), url).language == "pt"
+    for written, code in [("EN-gb", "en"), ("eng", "en"), ("tl", "tl"), ("x-default", None), ("und", None)]:
+        page = page_with("<title>Harbour plan</title>", "").replace("<html>", f"<html lang='{written}'>")
+        assert extract(page, url).language == code, written
