@@ -52,16 +52,78 @@ def read_authors(
     return split_authors(authors or _byline(tree, site_name))
 
 
+# Between two authors: "Jane Doe; John Roe", "Jane Doe & John Roe", "Jane Doe und John Roe".
+_BETWEEN = re.compile(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*")
+# What follows a name after a comma without being another name: "John Smith, Jr.".
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md"})
+# The writer's code in parentheses after the name: "Elena Oberholzer (obe)", "Jane Doe (jd/dpa)".
+_CODE = re.compile(r"\s*\(\w{1,5}(?:\s*[/,]\s*\w{1,5})*\)$")
+# Lowercase words that belong to a name: particles ("Ursula von der Leyen", "Mohammed bin Salman") and
+# elided ones ("Carlo d'Angelo", "Bashar al-Assad").
+_PARTICLES = frozenset(
+    "al ben bin da das de del della der den di do dos du el ibn la le st ten ter van von zu".split()
+)
+_ELIDED = re.compile(r"^[a-z]{1,3}['’-]\w")
+_INITIALS = 4  # letters of an editor's initials ("ku", "obe")
+_NAME_WORDS = 4  # a longer part without two capitalised words in a row is no name
+
+
 def split_authors(names: list[str]) -> list[str]:
     """Clean byline strings into a de-duplicated list of names."""
     out: list[str] = []
     for raw in names:
         raw = _BY.sub("", fold_whitespace(raw))
-        for name in re.split(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*|,\s+(?=\S+\s+\S+)", raw):
-            name = name.strip(" ,.")
-            if name and not name.startswith("http") and name.lower() not in {n.lower() for n in out}:
-                out.append(name)
+        for part in _BETWEEN.split(raw):
+            for name in _comma_separated(part):
+                name = _name_in(_CODE.sub("", name.strip(" ,.")))
+                if name and name.lower() not in {n.lower() for n in out}:
+                    out.append(name)
     return out
+
+
+def _comma_separated(text: str) -> list[str]:
+    """Names separated by commas: "Anna Trechsel, Sweidah", "Jane Doe, John Roe"; but "Doe, Jane" (two
+    single words: a name written surname first) and "John Smith, Jr." are one name each."""
+    merged: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        single = len(part.split()) == 1
+        if merged and (part.lower().strip(".") in _SUFFIXES or (single and len(merged[-1].split()) == 1)):
+            merged[-1] += f", {part}"
+        elif part:
+            merged.append(part)
+    return merged
+
+
+def _is_lowercase_word(word: str) -> bool:
+    return word[0].islower() and word.lower() not in _PARTICLES and not _ELIDED.match(word)
+
+
+def _name_in(text: str) -> str | None:
+    """The name in a byline part. Names are capitalised (in scripts that have case), so lowercase
+    words beside capitalised ones tell a phrase around a name: an editor's initials before the place
+    the story was filed from ("ku Frankfurt": no name), a job title or a place with the name
+    ("Vilniaus universiteto profesorius Jonas Petraitis", "Jane Doe in Paris": the longest run of two
+    or more capitalised words), or a job title alone (more words than a name, no such run: no name).
+    A short part stays as it is ("FOCUS online", "Guardian staff reporter"), and so does one written
+    all in lowercase. A link or a parenthesised remark ("(Image: Getty Images)") is no name."""
+    words = text.split()
+    if not words or text.startswith(("http", "(")):
+        return None
+    lowercase = [_is_lowercase_word(word) for word in words]
+    if all(lowercase) or not any(lowercase):
+        return text
+    if lowercase[0] and len(words[0]) <= _INITIALS and sum(lowercase) == 1:
+        return None
+    runs: list[list[str]] = [[]]
+    for word, lower in zip(words, lowercase, strict=True):
+        if lower:
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    longest = max(runs, key=len)
+    if len(longest) >= 2:
+        return " ".join(longest)
+    return None if len(words) > _NAME_WORDS else text
 
 
 def _looks_like_name(text: str, site_name: str | None) -> bool:
