@@ -190,6 +190,9 @@ def _authors_of(ld_author: object) -> list[str]:
 def test_authors_of_a_nested_json_ld_list_are_names_not_printed_objects() -> None:
     nested = [[{"@type": "Person", "name": "MDR SACHSEN-ANHALT"}], {"@type": "Person", "name": "Jane Doe"}]
     assert _authors_of(nested) == ["MDR SACHSEN-ANHALT", "Jane Doe"]
+    # Escaped twice, or with markup in the name.
+    assert _authors_of({"name": "Redacci&oacute;n Diario"}) == ["Redacción Diario"]
+    assert _authors_of({"name": "<a href='/authors/jd'>Jane Doe</a>"}) == ["Jane Doe"]
 
 
 PROFESSOR = "Vilniaus universiteto politikos instituto profesorius"
@@ -204,6 +207,7 @@ PROFESSOR = "Vilniaus universiteto politikos instituto profesorius"
         (f"Jonas Petraitis, {PROFESSOR}", ["Jonas Petraitis"]),
         (PROFESSOR, []),  # a job title alone
         ("Jane Doe in Paris", ["Jane Doe"]),
+        ("harbourtimes - Jane Doe", ["Jane Doe"]),
         # Names stay whole: surname first, a suffix, particles, an organisation's lowercase word.
         ("Doe, Jane", ["Doe, Jane"]),
         ("John Smith, Jr.", ["John Smith, Jr"]),
