@@ -15,6 +15,7 @@ from cleaners import generic
 from scraper import dates, invariants
 from scraper.article import Article, CleanerInfo, Image, content_hash, word_count
 from scraper.decode import decode
+from scraper.dropcaps import join_drop_caps
 from scraper.errors import ExtractError
 from scraper.evidence import Evidence, read_evidence
 from scraper.metadata import read_metadata
@@ -38,7 +39,7 @@ def _host(url: str | None) -> str | None:
 
 def parse(html: bytes | str, url: str | None = None, content_type: str | None = None) -> Page:
     """Decode and parse once; read the page's own metadata."""
-    text = decode(html, content_type)
+    text = join_drop_caps(decode(html, content_type))
     if "<" not in text:
         raise ExtractError("no HTML markup")
     tree = LexborHTMLParser(text)

@@ -306,3 +306,30 @@ def test_a_tagline_above_the_headline_or_the_headline_itself_is_not_a_standfirst
         "Council approves harbour plan</h1>", f"{headline}</h1>"
     )
     assert not extract(page, "https://gazette.example/news/harbour-plan").body.startswith(headline)
+
+
+@pytest.mark.parametrize(
+    ("markup", "opening"),
+    [
+        ('<p><span class="dropcap">N</span>\n    a endlich! {rest}</p>', "Na endlich!"),
+        ('<div class="article-initial">N</div>\n<p class="first">a endlich! {rest}</p>', "Na endlich!"),
+        (
+            '<p><span style="float:left;font-size:4em">Ö</span> sterreich wählt. {rest}</p>',
+            "Österreich wählt.",
+        ),
+        # A capital that is a word keeps its space; a letter inside a sentence is no drop cap.
+        ('<p><span class="drop-cap">A</span> harbour opens. {rest}</p>', "A harbour opens."),
+        ('<p>Vitamin <span class="big-letter">C</span> and iron. {rest}</p>', "Vitamin C and iron."),
+    ],
+)
+def test_a_drop_cap_stays_in_the_word_it_begins(markup: str, opening: str) -> None:
+    rest = "The council approved the new harbour plan on Tuesday after a long debate about the costs."
+    paragraphs = "".join(
+        f"<p>{rest} Paragraph {n} adds more on the ferries and the timetable.</p>" for n in range(5)
+    )
+    html = (
+        "<html><head><title>Harbour plan approved</title></head><body><article><h1>Harbour plan approved</h1>"
+        f"{markup.format(rest=rest)}{paragraphs}</article></body></html>"
+    )
+    article = extract(html, "https://gazette.com/2024/05/harbour-plan")
+    assert article.body.startswith(f"{opening} {rest}"), article.body[:80]
