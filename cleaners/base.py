@@ -214,10 +214,11 @@ class SiteCleaner:
         assert body is not None  # the layout was chosen for it
         drop_inside(body, layout.drop + DROP_SELECTORS, result.removed)
         body_paras = paragraphs(body)
-        result.paragraphs = drop_pull_quotes(self._filter(lead + body_paras, layout, result), quotes, result)
+        paras = lead_once_first(lead, body_paras, result)
+        result.paragraphs = drop_pull_quotes(self._filter(paras, layout, result), quotes, result)
         # The dateline opens the body proper, after any standfirst bullets.
-        if result.dateline is None and body_paras:
-            result.dateline = dateline_of(body_paras[0], tuple(map(re.compile, layout.dateline_text)))
+        if result.dateline is None and (story := paras[len(lead) :]):
+            result.dateline = dateline_of(story[0], tuple(map(re.compile, layout.dateline_text)))
         if self.hook:
             self.hook(page, result)
         result.is_article = word_count(" ".join(result.paragraphs)) >= layout.min_words
@@ -244,6 +245,27 @@ class SiteCleaner:
 
 def _folded(text: str) -> str:
     return " ".join(text.casefold().replace("’", "'").split()).strip(" .,;:!?\"'“”")
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(word.casefold() for word in _WORD.findall(text))
+
+
+def lead_once_first(lead: list[str], body: list[str], result: Cleaned) -> list[str]:
+    """The standfirst (summary bullets, dek) once and first, then the body: a body paragraph that says
+    a standfirst paragraph again word for word goes (pages that print the bullets inside the story
+    too). A body paragraph that holds a bullet and says more is the story's own, and stays."""
+    said = {words for para in lead if (words := _words(para))}
+    kept = []
+    for para in body:
+        if _words(para) in said:
+            result.removed.append(("standfirst repeated", para))
+        else:
+            kept.append(para)
+    return lead + kept
 
 
 def drop_pull_quotes(paras: list[str], quotes: set[str], result: Cleaned) -> list[str]:

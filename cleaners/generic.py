@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import trafilatura
 from selectolax.lexbor import LexborNode
 
-from cleaners.base import pop_credits
+from cleaners.base import lead_once_first, pop_credits
 from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
 from cleaners.generic_lead import standfirst
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
@@ -130,7 +130,7 @@ def clean(page: Page, template: frozenset[str] = frozenset(), *, unpruned: bool 
     pop_credits(kept, result)
     result.dateline = dateline_of(kept[0]) if kept else None  # the story's, not the standfirst's
     if kept and (lead := standfirst(page, root, shown, kept)):
-        kept[:0] = lead  # trafilatura reads the story's text, not the summary shown above it
+        kept = lead_once_first(lead, kept, result)  # trafilatura reads the story, not the summary above it
     result.paragraphs = kept
     result.is_article = is_article(page, kept, root)
     result.shown = root  # its date line may show the publisher's day (`scraper.dates.published`)

@@ -333,3 +333,19 @@ def test_a_drop_cap_stays_in_the_word_it_begins(markup: str, opening: str) -> No
     )
     article = extract(html, "https://gazette.com/2024/05/harbour-plan")
     assert article.body.startswith(f"{opening} {rest}"), article.body[:80]
+
+
+def test_summary_bullets_are_printed_once_first() -> None:
+    bullets = [
+        "The old fish market becomes a public hall with room for two hundred stalls",
+        "Work starts in spring and should take eighteen months to finish",
+    ]
+    highlights = "".join(f"<li>{bullet}</li>" for bullet in bullets)
+    # The story repeats the second bullet word for word, and holds the first within a longer paragraph.
+    text = [LEAD, f"{bullets[0]}, the planning chief said on Tuesday.", *PARAS, f"{bullets[1]}.", QUOTE]
+    page = f"""<!doctype html><html lang="en"><head><title>Council approves harbour plan</title>
+<meta property="og:type" content="article"></head><body><main><div class="article-header">
+<h1>Council approves harbour plan</h1><ul class="article-highlights">{highlights}</ul></div>
+<div class="article-body">{"".join(f"<p>{para}</p>" for para in text)}</div></main></body></html>"""
+    article = extract(page, "https://gazette.example/news/harbour-plan")
+    assert article.body.split("\n\n") == [*bullets, *text[:-2], QUOTE]
