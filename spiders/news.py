@@ -22,8 +22,8 @@ from scraper.dates import normalise_date
 from scraper.pipeline import known_sites
 from scraper.site import Site
 from spiders import discovery
-from spiders.state import CrawlState, is_newer, open_state
-from spiders.summary import ARTICLE, DISCOVERY, ROLE, count_error, kind_of, role_of
+from spiders.state import CrawlState, is_newer, location, open_state
+from spiders.summary import ARTICLE, DISCOVERY, ROLE, STATE, count_error, kind_of, role_of
 
 # Spider arguments that name start URLs; all are the same to the spider, which reads each URL's kind
 # from its content. Several URLs go in one argument, separated by spaces.
@@ -83,6 +83,7 @@ class NewsSpider(scrapy.Spider):
     name = "news"
     site: ClassVar[Site | None] = None  # set in a site's spider
     crawl_state: CrawlState
+    state_uri: str
 
     @classmethod
     def for_site(cls, site: Site) -> type[NewsSpider]:
@@ -116,7 +117,8 @@ class NewsSpider(scrapy.Spider):
         jobdir = settings.get("JOBDIR")
         if jobdir:
             Path(jobdir).mkdir(parents=True, exist_ok=True)
-        spider.crawl_state = open_state(settings.get("CRAWL_STATE") or f"{jobdir or '.'}/crawl-state.sqlite")
+        spider.state_uri = settings.get("CRAWL_STATE") or f"{jobdir or '.'}/crawl-state.sqlite"
+        spider.crawl_state = open_state(spider.state_uri)
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE")
         crawler.signals.connect(spider.crawl_state.close, scrapy.signals.spider_closed)
         return spider
@@ -125,6 +127,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"crawl/{key}")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.crawler.stats.set_value(STATE, location(self.state_uri))  # the summary names it
         for site in self.sites:
             for url in site.start:
                 yield self._discover(url, site, dont_filter=True)

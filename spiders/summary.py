@@ -31,6 +31,7 @@ PREFIX = "crawl/"
 DISCOVERY, ARTICLE = "discovery", "article"  # the roles of requests, and the error groups
 ROLE = "role"  # the request meta key that holds its role
 SKIPS = ("skipped_seen", "skipped_unchanged", "skipped_old", "not_articles", "skipped_non_html")
+STATE = PREFIX + "state"  # where the crawl state is (a path, or a URI without its password)
 WRITE_ERROR = PREFIX + "write_error"  # "FILE: reason" of the write that stopped the crawl
 FALLBACK = PREFIX + "cleaner_fallback/"  # + site: pages its site cleaner left to the generic one
 # Finish reasons of a crawl that ran to its end (all its requests done, or its --limit reached).
@@ -69,6 +70,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
             k.removeprefix(FALLBACK): v for k, v in sorted(stats.items()) if k.startswith(FALLBACK)
         },
         "write_error": stats.get(WRITE_ERROR),
+        "state": stats.get(STATE),
         "finish_reason": stats.get("finish_reason"),
     }
     summary["status"] = crawl_status(summary)
@@ -100,6 +102,11 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"skipped: seen {summary['skipped_seen']}, unchanged {summary['skipped_unchanged']}, "
         f"older than --since {summary['skipped_old']}, not articles {summary['not_articles']}, "
         f"not HTML {summary['skipped_non_html']}",
+        *(
+            [f"{known} pages skipped as fetched or emitted before; state: {summary['state']}"]
+            if (known := summary["skipped_seen"] + summary["skipped_unchanged"])
+            else []
+        ),
         f"discovery errors: {_kinds(errors[DISCOVERY])}",
         f"article errors: {_kinds(errors[ARTICLE])}",
     ]

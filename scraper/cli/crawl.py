@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from scraper.dates import normalise_date
@@ -160,6 +161,12 @@ def run(args: argparse.Namespace) -> int:
         overrides["ARTICLES_DB"] = args.to
     else:
         overrides.setdefault("ARTICLES_FILE", str(run_output(args.output, datetime.now(UTC), state)[0]))
+    if overrides.get("ARTICLES_FILE", "-") != "-":  # out/articles-{run}.jsonl from cron, on a fresh machine
+        folder = Path(overrides["ARTICLES_FILE"]).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"cannot create the folder of -o {args.output}: {error.strerror}") from None
     settings.setdict(overrides, priority="cmdline")
 
     # Held from before the spider opens the state until the output has its final name.
