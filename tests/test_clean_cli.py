@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import pty
+import re
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from tests.support.commands import clean, start_clean
 from tests.support.fifo import Fifo
 from tests.support.outputs import line_count, parse_lines
 from tests.support.pages import article_page
+from tests.support.samples import SAMPLES
 from tests.support.waiting import wait_for
 
 
@@ -197,3 +199,19 @@ def test_progress_line_only_on_a_terminal(tmp_path: Path) -> None:
         f"{tmp_path / 'empty.html'}: empty document",
         "1 of 2 pages failed",
     ]
+
+
+def test_explain_lists_what_a_site_cleaner_dropped() -> None:
+    page = SAMPLES / "theweek.com" / "ukraine-captures-north-korean-soldiers.html"
+    result = clean(page, "--explain")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.decode().splitlines()
+    assert lines[0] == f"{page}: cleaner theweek 2024, removed 4 blocks:"
+    rules = [re.match(r"  \[(.+?)\] ", line)[1] for line in lines[1:]]
+    assert rules == [
+        "drop #utility-bar",
+        "drop [id*=newsletter]",
+        "drop [id*=newsletter]",
+        "drop [class*=kiosq]",
+    ]
+    assert "Subscribe to The Week" in lines[-1]
