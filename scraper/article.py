@@ -76,11 +76,16 @@ class Article:
     content_hash: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain Python values (nested records as dicts), e.g. for a DataFrame or another serialiser."""
         return asdict(self)
 
     def to_json(self) -> bytes:
-        """One JSON line (without the newline)."""
+        """One JSON line as UTF-8 bytes (without the newline), to write to a file or socket."""
         return orjson.dumps(self)  # orjson serialises (slotted) dataclasses natively
+
+    def __str__(self) -> str:
+        """The same JSON line as text: `print(article)` shows the record."""
+        return self.to_json().decode()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:

@@ -8,11 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scraper import pipeline
-from scraper.page import Cleaned
 from scraper.sources import Item, RawPage, Unreadable
 from scraper.templates import TemplateStore
-
-EXPLAIN_TEXT_CHARS = 100
 
 
 @dataclass(slots=True)
@@ -54,12 +51,12 @@ def clean_page(item: Item, *, explain: bool = False) -> Outcome:
     here changes nothing."""
     if isinstance(item, Unreadable):
         return failure(item.source, item.reason)
-    page, cleaned = pipeline.explain(item.html, item.url, content_type=item.content_type, templates=_store)
-    article = pipeline.build_article(page, cleaned)
+    explained = pipeline.explain(item.html, item.url, content_type=item.content_type, templates=_store)
+    article = explained.article
     return Outcome(
         item.source,
         article.to_json(),
-        explain=explanation(item.source, cleaned) if explain else None,
+        explain=explained.listing(item.source) if explain else None,
         fallback=pipeline.site_fallback(article.site, article.cleaner.fallback_from),
     )
 
@@ -71,19 +68,3 @@ def read_template(item: Item) -> Outcome:
     if isinstance(item, RawPage):
         outcome.template = pipeline.template_entry(pipeline.parse(item.html, item.url, item.content_type))
     return outcome
-
-
-def explanation(source: str, cleaned: Cleaned) -> str:
-    """The page's source and cleaner, then one line per removed block: `[rule]` then its text."""
-    removed = cleaned.removed
-    head = f"{source}: cleaner {cleaned.cleaner} {cleaned.version}, "
-    if not removed:
-        return head + "nothing removed"
-    width = max(len(rule) for rule, _ in removed) + 2
-    lines = [head + f"removed {len(removed)} block{'s' if len(removed) > 1 else ''}:"]
-    for rule, text in removed:
-        text = " ".join(text.split())
-        if len(text) > EXPLAIN_TEXT_CHARS:
-            text = text[: EXPLAIN_TEXT_CHARS - 1] + "…"
-        lines.append(f"  {f'[{rule}]':<{width}} {text}")
-    return "\n".join(lines)

@@ -18,6 +18,7 @@ from scraper.decode import decode
 from scraper.dropcaps import join_drop_caps
 from scraper.errors import ExtractError
 from scraper.evidence import Evidence, read_evidence
+from scraper.explanation import Explanation
 from scraper.metadata import read_metadata
 from scraper.page import Cleaned, Page
 from scraper.site import Site
@@ -152,10 +153,22 @@ def extract(
 ) -> Article:
     """Turn one HTML page into an `Article`. Raises `ExtractError` for input that is not a page.
     With `templates`, the page is learned into its site's template and cleaned with it."""
-    return build_article(*explain(html, url, content_type=content_type, templates=templates))
+    return build_article(*analyse(html, url, content_type=content_type, templates=templates))
 
 
 def explain(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    templates: TemplateStore | None = None,
+) -> Explanation:
+    """The article `extract` makes, with the cleaner and every block it removed (`print` lists them)."""
+    page, cleaned = analyse(html, url, content_type=content_type, templates=templates)
+    return Explanation(build_article(page, cleaned), f"{cleaned.cleaner} {cleaned.version}", cleaned.removed)
+
+
+def analyse(
     html: bytes | str,
     url: str | None = None,
     *,

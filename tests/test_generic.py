@@ -9,7 +9,8 @@ import json
 import pytest
 
 from cleaners import generic
-from scraper import explain, extract
+from scraper import extract
+from scraper.pipeline import analyse
 from tests.support.pages import ITEMS, LEAD, PARAS, QUOTE, article_with_boilerplate
 
 
@@ -28,7 +29,7 @@ def test_removes_boilerplate_families() -> None:
 
 
 def test_records_what_was_removed_and_why() -> None:
-    _, cleaned = explain(article_with_boilerplate(), "https://gazette.example/news/2025/03/harbour-plan")
+    _, cleaned = analyse(article_with_boilerplate(), "https://gazette.example/news/2025/03/harbour-plan")
     rules = {rule: text for rule, text in cleaned.removed}
     assert "Get the morning briefing in your inbox every day." in rules["boilerplate class/id signup-box"]
     assert "since 2011" in rules["boilerplate class/id author-bio"]
@@ -74,7 +75,7 @@ def test_drops_a_sibling_story_appended_in_the_same_wrapper() -> None:
         f'<div class="stories"><article><h1>Council approves harbour plan</h1>{own}</article>{nxt}</div>'
         "</body></html>"
     )
-    _, cleaned = explain(page, "https://gazette.example/news/2025/03/harbour-plan")
+    _, cleaned = analyse(page, "https://gazette.example/news/2025/03/harbour-plan")
     assert cleaned.paragraphs == [LEAD, *PARAS]
     assert ("appended article", "Bridge closes for repairs " + " ".join(story)) in cleaned.removed
 
@@ -188,7 +189,7 @@ def test_date_lines_credits_and_prompts_around_the_story_are_not_body() -> None:
         f"<html><head>{head}</head><body><article><h1>Harbour plan</h1>{paragraphs}</article></body></html>"
     )
     url = "https://gazette.example/news/harbour-plan"
-    article, (_, cleaned) = extract(page, url), explain(page, url)
+    article, (_, cleaned) = extract(page, url), analyse(page, url)
     assert article.body.split("\n\n") == story
     assert ("date line", "Stand: 22.04.2024, 06:00 Uhr") in cleaned.removed
 
