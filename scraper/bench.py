@@ -98,21 +98,23 @@ class Run:
 
     name: str
     scores: Scores = field(default_factory=Scores)
-    seconds: float = 0.0
     pages: int = 0
     errors: int = 0
     predictions: list[Prediction] = field(default_factory=list)
     page_f1: dict[str, float] = field(default_factory=dict)  # body (or snippet) F1 by page id
+    page_seconds: dict[str, float] = field(default_factory=dict)  # extraction time by page id
 
-    def add(self, truth: dict[str, Any], prediction: Prediction) -> None:
+    def add(self, truth: dict[str, Any], prediction: Prediction, seconds: float) -> None:
         if (f1 := self.scores.add(truth, prediction)) is not None:
             self.page_f1[truth["id"]] = f1
         self.predictions.append({"id": truth["id"], **prediction})
+        self.page_seconds[truth["id"]] = seconds
         self.pages += 1
 
     @property
     def pages_per_second(self) -> float:
-        return self.pages / self.seconds if self.seconds else 0.0
+        seconds = sum(self.page_seconds.values())
+        return self.pages / seconds if seconds else 0.0
 
 
 _WARM_UP_PAGES = 10
@@ -143,22 +145,22 @@ def run_dataset(
                 print(f"{truth['id']}: {current.name}: {error!r}", file=sys.stderr)
                 current.errors += 1
                 prediction = {}
-            current.seconds += time.perf_counter() - started
-            current.add(truth, prediction)
+            current.add(truth, prediction, time.perf_counter() - started)
         if count % 100 == 0:
             progress(count)
     return runs
 
 
 def subset(runs: list[Run], truths: list[dict[str, Any]], ids: set[str]) -> list[Run]:
-    """The same runs scored on some of the pages only (their time is not split: pages/s is 0)."""
+    """The same runs scored, and timed, on some of the pages only."""
     by_id = {truth["id"]: truth for truth in truths}
     parts = []
     for current in runs:
         part = Run(current.name)
         for prediction in current.predictions:
-            if prediction["id"] in ids:
-                part.add(by_id[prediction["id"]], {k: v for k, v in prediction.items() if k != "id"})
+            if (page := prediction["id"]) in ids:
+                rest = {k: v for k, v in prediction.items() if k != "id"}
+                part.add(by_id[page], rest, current.page_seconds[page])
         parts.append(part)
     return parts
 
