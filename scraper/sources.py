@@ -32,6 +32,8 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/1."
 _SCAN_BLOCK = 1024 * 1024
+_SNIFF_BYTES = 1024
+_HTML_TAGS = (b"<!doctype html", b"<html", b"<head", b"<body")
 _READ_ERRORS = read_errors()
 
 
@@ -61,30 +63,58 @@ def is_dump(path: str) -> bool:
     return path.lower().endswith(DUMP_SUFFIXES)
 
 
-def _is_input(name: str) -> bool:
-    return name.lower().endswith(PAGE_SUFFIXES + DUMP_SUFFIXES)
+def _is_input(path: str) -> bool:
+    """A page or dump by its name; a file of another name (`.shtml`, `.php`, `.aspx`, none at all, as
+    wget and browser mirrors save pages) by its first bytes."""
+    return path.lower().endswith(PAGE_SUFFIXES + DUMP_SUFFIXES) or _looks_like_html(path)
 
 
-def expand(paths: Iterable[str], outputs: Container[str] = ()) -> Iterator[str]:
+def _looks_like_html(path: str) -> bool:
+    """Whether the file starts as an HTML document: markup first (after a BOM and blanks), with a
+    doctype, `<html>`, `<head>` or `<body>` in its first bytes. A file that cannot be read counts as a
+    page, so that reading it reports why."""
+    try:
+        with open(path, "rb") as stream:
+            start = stream.read(_SNIFF_BYTES)
+    except OSError:
+        return True
+    start = start.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    return start.startswith(b"<") and any(tag in start for tag in _HTML_TAGS)
+
+
+def expand(
+    paths: Iterable[str], outputs: Container[str] = (), skipped: list[str] | None = None
+) -> Iterator[str]:
     """The files behind the arguments, in argument order; folders recursively in sorted order, keeping
-    only page and dump files (a folder of samples also holds their expected JSON) that are not one of
-    the run's own `outputs` (real paths: `clean dumps/ -o dumps/out.jsonl` must not read its output)."""
+    only pages and dumps (a folder of samples also holds their expected JSON; the others are added to
+    `skipped`) that are not one of the run's own `outputs` (real paths: `clean dumps/ -o dumps/out.jsonl`
+    must not read its output)."""
     for path in paths:
         if path != STDIN and os.path.isdir(path):
             for folder, dirs, files in os.walk(path):
                 dirs.sort()
-                found = (os.path.join(folder, name) for name in sorted(files) if _is_input(name))
-                yield from (file for file in found if os.path.realpath(file) not in outputs)
+                for file in (os.path.join(folder, name) for name in sorted(files)):
+                    if os.path.realpath(file) in outputs:
+                        continue
+                    if _is_input(file):
+                        yield file
+                    elif skipped is not None:
+                        skipped.append(file)
         else:
             yield path
 
 
 def read_pages(
-    paths: Iterable[str], done: Container[str] = (), url: str | None = None, outputs: Container[str] = ()
+    paths: Iterable[str],
+    done: Container[str] = (),
+    url: str | None = None,
+    outputs: Container[str] = (),
+    skipped: list[str] | None = None,
 ) -> Iterator[Item]:
-    """Every page behind `paths`, lazily, skipping source ids in `done` and the files in `outputs`.
-    `url` is the address of a single page argument (the caller checks there is only one)."""
-    for path in expand(paths, outputs):
+    """Every page behind `paths`, lazily, skipping source ids in `done` and the files in `outputs`;
+    files in folders that are neither pages nor dumps go to `skipped`. `url` is the address of a single
+    page argument (the caller checks there is only one)."""
+    for path in expand(paths, outputs, skipped):
         if is_dump(path):
             lower = path.lower()
             reader = _warc_pages if lower.endswith((".warc", ".warc.gz")) else _jsonl_pages

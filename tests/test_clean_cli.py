@@ -33,13 +33,19 @@ def test_files_folders_and_gzip_in_argument_order(tmp_path: Path) -> None:
     (tmp_path / "pages" / "notes.txt").write_text("not a page")
     (tmp_path / "pages" / "sub" / "b.htm").write_text(article_page("Page B"))
     (tmp_path / "pages" / "sub" / "c.html.gz").write_bytes(gzip.compress(article_page("Page C").encode()))
+    # As wget and browsers save pages: read by their content whatever their name.
+    (tmp_path / "pages" / "sub" / "d.shtml").write_text(article_page("Page D"))
+    (tmp_path / "pages" / "sub" / "e.php").write_text(article_page("Page E"))
+    (tmp_path / "pages" / "sub" / "f").write_text(article_page("Page F"))
 
     result = clean(tmp_path / "single.html", tmp_path / "pages")
 
     assert result.returncode == 0, result.stderr
-    assert result.stderr == b""
+    assert result.stderr.decode().splitlines() == [
+        f"2 files in the folders skipped, not HTML (first: {tmp_path / 'pages' / 'a.json'})"
+    ]
     articles = parse_lines(result.stdout)
-    assert [a["title"] for a in articles] == ["Single page", "Page A", "Page B", "Page C"]
+    assert [a["title"] for a in articles] == ["Single page", *(f"Page {letter}" for letter in "ABCDEF")]
     assert all("harbour plan" in a["body"] for a in articles)
     for article in articles:
         jsonschema.validate(article, json_schema())

@@ -47,6 +47,29 @@ def test_folders_give_their_page_and_dump_files_in_sorted_order(tmp_path: Path) 
     assert isinstance(found[0], RawPage) and found[0].html == PAGE
 
 
+def test_pages_of_other_names_are_told_by_their_first_bytes(tmp_path: Path) -> None:
+    """A mirror saves pages as .shtml, .php, .aspx, .xhtml or with no extension: each is read if it
+    starts as HTML; a file that does not (text, JSON, an image, a stylesheet) is skipped and listed."""
+    doctype = b"\xef\xbb\xbf\n  <!DOCTYPE html>\n<p>Harbour plan</p>"
+    pages = {"a.shtml": PAGE, "b.php": doctype, "c.aspx": b"<HEAD><title>x</title></HEAD>", "d.xhtml": PAGE}
+    pages |= {"index": PAGE, "story?id=3": b"<!-- saved -->\n<html lang=en><p>Harbour</p>"}
+    others = {
+        "notes.txt": b"the <html> tag starts a page",
+        "expected.json": b'{"body": "<html>"}',
+        "logo.png": b"\x89PNG\r\n\x1a\n<html",
+        "site.css": b"body { margin: 0 }",
+    }
+    for name, data in {**pages, **others}.items():
+        (tmp_path / name).write_bytes(data)
+    skipped: list[str] = []
+
+    found = items(tmp_path, skipped=skipped)
+
+    assert [item.source for item in found] == sorted(str(tmp_path / name) for name in pages)
+    assert [item.html for item in found] == [pages[name] for name in sorted(pages)]  # type: ignore[union-attr]
+    assert skipped == sorted(str(tmp_path / name) for name in others)
+
+
 def test_single_pages_plain_gzipped_and_broken(tmp_path: Path) -> None:
     (tmp_path / "1.html").write_bytes(PAGE)
     (tmp_path / "2.html.gz").write_bytes(gzip.compress(PAGE))

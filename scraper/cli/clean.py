@@ -49,8 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="+",
         metavar="PATH",
-        help="a page (.html, .htm, .gz), a folder (searched recursively), a dump (.warc, .warc.gz: "
-        "HTML responses; .jsonl, .jsonl.gz: records with url and html), or - for standard input",
+        help="a page (.html, .htm, .gz), a folder (searched recursively; a file of another name is "
+        "read if it starts as HTML), a dump (.warc, .warc.gz: HTML responses; .jsonl, .jsonl.gz: records "
+        "with url and html), or - for standard input",
     )
     parser.add_argument("--url", help="the address of the page (a single page only)")
     parser.add_argument(
@@ -158,7 +159,8 @@ def run(args: argparse.Namespace) -> int:
         return WRITE_FAILED
     errors = LineFile(Path(args.errors), append=args.resume) if args.errors else None
     report = Report(sys.stderr.isatty())
-    items = read_pages(args.paths, sink.done, args.url, outputs)
+    skipped: list[str] = []  # files in the folders that are neither pages nor dumps
+    items = read_pages(args.paths, sink.done, args.url, outputs, skipped)
     workers = Workers(args.jobs, load_templates, (templates,))
     outcomes = workers.map(
         partial(clean_page, explain=args.explain),
@@ -190,6 +192,12 @@ def run(args: argparse.Namespace) -> int:
         if errors:
             errors.close()
         report.close()
+    if skipped:
+        print(
+            f"{len(skipped)} file{'s' if len(skipped) > 1 else ''} in the folders skipped, not HTML "
+            f"(first: {skipped[0]})",
+            file=sys.stderr,
+        )
     if report.fallbacks:
         counts = ", ".join(f"{site} {count}" for site, count in sorted(report.fallbacks.items()))
         print(f"site cleaners that fell back to the generic one: {counts}", file=sys.stderr)
