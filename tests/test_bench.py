@@ -15,6 +15,7 @@ from scraper.bench import Run, table, tail
 from scraper.bench_score import Scores
 from scraper.cli import main
 from tests.support.pages import ITEMS, LEAD, PARAS, QUOTE, article_with_boilerplate
+from tests.support.samples import ROOT
 
 BODY = "\n".join([LEAD, PARAS[0], *ITEMS, QUOTE, PARAS[1]])
 
@@ -143,3 +144,24 @@ def test_tail_lists_the_pages_one_extractor_fails_and_the_other_gets() -> None:
     rows = {line.split("|")[1].strip(): line.split("|")[-4].strip() for line in printed.splitlines()[2:4]}
     assert rows == {"ours": "1", "trafilatura": "1"}
     assert "ours: F1 < 0.5 where trafilatura has >= 0.8: lost" in printed
+
+
+def test_the_dataset_format_the_readme_gives_is_what_bench_reads(tmp_path: Path, capsys) -> None:
+    """The README describes the format itself (a clone has no dataset): its example line, with a page
+    of that title, author and date, scores as annotated."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("**A benchmark dataset**") :]
+    start = section.index("```json\n") + len("```json\n")
+    line = section[start : section.index("\n```", start)]
+    truth = json.loads(line)
+    assert set(truth) == {"id", "url", "file", "title", "authors", "published", "body", "with", "without"}
+    dataset = tmp_path / "from-readme"
+    (dataset / "pages").mkdir(parents=True)
+    (dataset / "truth.jsonl").write_text(line + "\n")
+    page = article_with_boilerplate(url_title=truth["title"])
+    (dataset / truth["file"]).write_bytes(gzip.compress(page.encode()))
+
+    assert main(["bench", str(dataset), "--only", "ours", "-o", str(tmp_path / "out")]) == 0
+    row = capsys.readouterr().out.splitlines()[2].split("|")
+    assert row[1].strip() == "ours"
+    assert [row[5 + n].strip() for n in range(3)] == ["1.000", "1.000", "1.000"]  # title, authors, date
