@@ -22,6 +22,7 @@ from scraper.dates import normalise_date
 from scraper.pipeline import known_sites
 from scraper.site import Site
 from spiders import discovery
+from spiders.limit import OverLimit
 from spiders.state import CrawlState, is_newer, location, open_state
 from spiders.summary import ARTICLE, DISCOVERY, ROLE, STATE, count_error, kind_of, role_of
 
@@ -52,20 +53,6 @@ def error_kind(failure: Failure) -> str:
     if _SIZE_LIMIT.search(message):
         return TOO_LARGE
     return kind_of(failure.value)
-
-
-# What is surely not an HTML page: by Content-Type, or by the first bytes of common binary formats.
-_NOT_HTML_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
-_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"OggS", b"ID3", b"wOF")
-
-
-def is_html(response: Response) -> bool:
-    """False for PDFs, images, media and archives, which sitemaps list too: they are skipped, not
-    failed. A missing or generic Content-Type leaves it to the body's first bytes."""
-    content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-    body = response.body
-    binary = body.startswith(_MAGIC) or body[4:8] == b"ftyp" or body[8:12] == b"WEBP"
-    return not (content_type.startswith(_NOT_HTML_TYPES) or binary)
 
 
 class PageItem(dict[str, Any]):
@@ -196,7 +183,8 @@ class NewsSpider(scrapy.Spider):
         """Hand the page to the item pipeline; a page that is also a listing has its links read. A PDF or
         picture listed as an article is recorded as fetched and skipped."""
         urls = list(dict.fromkeys([*response.meta.get("redirect_urls", []), response.url]))
-        if not is_html(response):
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        if not discovery.is_html(content_type, response.body):
             self.crawl_state.mark_fetched(urls, lastmod)
             self._count("skipped_non_html")
             return
@@ -204,14 +192,16 @@ class NewsSpider(scrapy.Spider):
             url=response.url,
             urls=urls,
             body=response.body,
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            content_type=content_type,
             lastmod=lastmod,
         )
         if site.is_listing(response.url):
             yield from self.parse_listing(response, site)
 
     def failed(self, failure: Failure) -> None:
-        """A request failed for good (after its retries)."""
+        """A request failed for good (after its retries). One held back by --limit did not fail."""
+        if failure.check(OverLimit):
+            return
         count_error(self.crawler, role_of(getattr(failure, "request", None)), error_kind(failure))
 
     def _discovery_failed(self, response: Response, kind: str, reason: str) -> None:

@@ -25,6 +25,7 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_BACKOFF_BASE = 1.0  # seconds; doubled at each retry unless the server sends Retry-After
 RETRY_BACKOFF_MAX = 60.0
 DOWNLOADER_MIDDLEWARES = {
+    "spiders.limit.ArticleLimitMiddleware": 50,  # with CLOSESPIDER_ITEMCOUNT (--limit): no fetching past it
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -51,7 +52,9 @@ ARTICLES_DB_BATCH_SECONDS = 1.0  # an article waits at most about this long for 
 # The crawl state: an SQLite file or a backend URI; default crawl-state.sqlite in JOBDIR, else here.
 CRAWL_STATE = None
 CRAWL_SUMMARY = None  # write the summary as JSON here
-EXTENSIONS = {"spiders.summary.CrawlSummary": 0}
+EXTENSIONS = {"spiders.summary.CrawlSummary": 0, "spiders.progress.CrawlProgress": 0}
+# Progress while crawling: on a terminal a line redrawn in place; else a line every so many seconds (0: none).
+PROGRESS_INTERVAL = 60.0
 
 # Distributed crawls (spiders.distributed): with REDIS_URL set, the scheduler, duplicate filter and crawl
 # state move to Redis and any number of workers share one frontier (`scraper crawl --redis URL`).

@@ -30,6 +30,9 @@ Safe from cron or a systemd timer: a run locks its state, and a second run on th
 once. With --redis, workers on any machines share one frontier and one state (see scraper seed); each
 worker name runs once at a time.
 
+While it runs, standard error shows pages fetched, articles, skipped, errors, pages/s and the queue: a
+line redrawn in place on a terminal, else a line every PROGRESS_INTERVAL seconds (-s PROGRESS_INTERVAL=N).
+
 The summary on standard error separates discovery errors (a sitemap, feed or section page that could not
 be read: the articles it lists are missing), article errors (one page each) and skips (seen, unchanged,
 older than --since, not articles, not HTML), and ends with the exit status:
@@ -71,7 +74,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(tables articles and article_versions, created on first use)",
     )
     parser.add_argument("--since", metavar="DATE", help="skip articles published before DATE (ISO 8601)")
-    parser.add_argument("--limit", type=int, default=0, metavar="N", help="stop after N articles")
+    parser.add_argument(
+        "--limit", type=int, default=0, metavar="N", help="stop after N articles (and fetch none past them)"
+    )
     parser.add_argument(
         "--state",
         default="crawl-state.sqlite",
