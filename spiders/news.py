@@ -108,13 +108,18 @@ class NewsSpider(scrapy.Spider):
         spider.crawl_state = open_state(spider.state_uri)
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE")
         crawler.signals.connect(spider.crawl_state.close, scrapy.signals.spider_closed)
+        crawler.signals.connect(spider.name_state, scrapy.signals.spider_opened)
         return spider
+
+    def name_state(self) -> None:
+        """Where the crawl state is, for the summary (stats exist once the crawl runs, not when `scraper
+        seed` builds the start requests)."""
+        self.crawler.stats.set_value(STATE, location(self.state_uri))
 
     def _count(self, key: str) -> None:
         self.crawler.stats.inc_value(f"crawl/{key}")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.crawler.stats.set_value(STATE, location(self.state_uri))  # the summary names it
         for site in self.sites:
             for url in site.start:
                 yield self._discover(url, site, dont_filter=True)
