@@ -176,6 +176,13 @@ class SiteCleaner:
     def domains(self) -> tuple[str, ...]:
         return self.site.domains
 
+    @property
+    def version(self) -> str:
+        """The cleaner's version: its layouts' versions, newest first. Adding a layout (a redesign) or
+        renaming one (give a layout a new version when its rules change) changes it, and a crawl then
+        re-judges the pages this cleaner could not read (`scraper.pipeline.judges`)."""
+        return ",".join(layout.version for layout in self.layouts)
+
     def layout_for(self, tree: LexborHTMLParser) -> Layout | None:
         return next((layout for layout in self.layouts if tree.css_first(layout.body) is not None), None)
 

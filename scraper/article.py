@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from itertools import islice
@@ -33,6 +34,11 @@ def content_hash(title: str | None, body: str) -> str:
     (whitespace differences and page chrome do not count)."""
     text = " ".join(f"{title or ''}\n{body}".split())
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def fetch_time(moment: datetime | None = None) -> str:
+    """A `fetched_at` value: ISO 8601 in UTC to the microsecond, as WARC/1.1 writes its WARC-Date."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass(slots=True)

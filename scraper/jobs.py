@@ -51,7 +51,9 @@ def clean_page(item: Item, *, explain: bool = False) -> Outcome:
     here changes nothing."""
     if isinstance(item, Unreadable):
         return failure(item.source, item.reason)
-    explained = pipeline.explain(item.html, item.url, content_type=item.content_type, templates=_store)
+    explained = pipeline.explain(
+        item.html, item.url, content_type=item.content_type, templates=_store, fetched_at=item.fetched_at
+    )
     article = explained.article
     return Outcome(
         item.source,

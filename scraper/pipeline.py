@@ -123,6 +123,32 @@ def site_fallback(site: str | None, fallback_from: str | None) -> str | None:
     return (site or fallback_from) if fallback_from and fallback_from != generic.NAME else None
 
 
+def cleaner_version(name: str) -> str | None:
+    """The version a cleaner has now, by the name an article's `cleaner` gives it (None for a cleaner
+    that no longer exists): the generic cleaner's `VERSION`, a site cleaner's layouts."""
+    if name in (generic.NAME, generic.UNPRUNED):
+        return generic.VERSION
+    site_cleaner = next((c for c in cleaners.site_cleaners().values() if c.name == name), None)
+    return site_cleaner.version if site_cleaner else None
+
+
+def judges(cleaner: str, fallback_from: str | None) -> str:
+    """The cleaners that judged a page, with their versions now: the one that cleaned it and the site
+    cleaner that could not. A crawl re-judges a page judged "not an article" (or left to a fallback)
+    once this changes: a cleaner fixed since then may read it."""
+    return _judges([fallback_from, cleaner] if fallback_from else [cleaner])
+
+
+def _judges(names: list[str]) -> str:
+    return " > ".join(f"{name} {cleaner_version(name) or '?'}" for name in names)
+
+
+def outdated(judged: str) -> bool:
+    """Whether a verdict's judges (as `judges` wrote them) have changed since: a version moved, or a
+    cleaner is gone."""
+    return _judges([judge.partition(" ")[0] for judge in judged.split(" > ")]) != judged
+
+
 def site_of(page: Page) -> str | None:
     """The registered domain a page belongs to (by canonical URL, else URL)."""
     host = _host(page.meta.canonical_url) or _host(page.url)
@@ -150,10 +176,12 @@ def extract(
     *,
     content_type: str | None = None,
     templates: TemplateStore | None = None,
+    fetched_at: str | None = None,
 ) -> Article:
     """Turn one HTML page into an `Article`. Raises `ExtractError` for input that is not a page.
-    With `templates`, the page is learned into its site's template and cleaned with it."""
-    return build_article(*analyse(html, url, content_type=content_type, templates=templates))
+    With `templates`, the page is learned into its site's template and cleaned with it. `fetched_at`:
+    when the page was fetched (ISO 8601, UTC), where the caller knows it."""
+    return build_article(*analyse(html, url, content_type=content_type, templates=templates), fetched_at)
 
 
 def explain(
@@ -162,10 +190,12 @@ def explain(
     *,
     content_type: str | None = None,
     templates: TemplateStore | None = None,
+    fetched_at: str | None = None,
 ) -> Explanation:
     """The article `extract` makes, with the cleaner and every block it removed (`print` lists them)."""
     page, cleaned = analyse(html, url, content_type=content_type, templates=templates)
-    return Explanation(build_article(page, cleaned), f"{cleaned.cleaner} {cleaned.version}", cleaned.removed)
+    article = build_article(page, cleaned, fetched_at)
+    return Explanation(article, f"{cleaned.cleaner} {cleaned.version}", cleaned.removed)
 
 
 def analyse(
@@ -235,7 +265,7 @@ def _caption_of(img: LexborNode) -> str | None:
     return None
 
 
-def build_article(page: Page, cleaned: Cleaned) -> Article:
+def build_article(page: Page, cleaned: Cleaned, fetched_at: str | None = None) -> Article:
     """Merge the cleaner's findings over the page metadata: the cleaner knows the markup, the
     metadata is the fallback."""
     meta = page.meta
@@ -258,6 +288,7 @@ def build_article(page: Page, cleaned: Cleaned) -> Article:
             shown=cleaned.shown if cleaned.is_article else None,
         ),
         modified=cleaned.modified or meta.modified,
+        fetched_at=fetched_at,
         dateline=cleaned.dateline,
         language=meta.language,
         section=cleaned.section or meta.section,

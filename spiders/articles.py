@@ -21,24 +21,34 @@ from typing import Any, Self, cast
 import orjson
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from scraper.errors import ExtractError, WriteError
 from scraper.limits import PageTimeout, time_limit
-from scraper.pipeline import extract, site_fallback
+from scraper.pipeline import extract, judges, site_fallback
 from scraper.sinks.database import DatabaseSink
 from spiders.jsonl import Appender, recover
 from spiders.news import NewsSpider
-from spiders.state import CrawlState, is_newer
-from spiders.summary import WRITE_ERROR, WRITE_FAILED_REASON
+from spiders.state import ARTICLE, FALLBACK, NOT_ARTICLE, CrawlState, Verdict, is_newer
+from spiders.summary import write_failed
 from spiders.workers import WorkerDied, WorkerPool
 
 
-def extract_page(body: bytes, url: str, content_type: str | None, timeout: float) -> dict[str, Any]:
+def extract_page(
+    body: bytes, url: str, content_type: str | None, fetched_at: str | None, timeout: float
+) -> dict[str, Any]:
     """Runs in a worker process; a page that takes longer than `timeout` seconds fails."""
     with time_limit(timeout):
-        return extract(body, url, content_type=content_type).to_dict()
+        return extract(body, url, content_type=content_type, fetched_at=fetched_at).to_dict()
+
+
+def verdict_of(article: dict[str, Any]) -> Verdict:
+    """How the pipeline judged the page, and which cleaners (at which versions) judged it."""
+    cleaner = article["cleaner"]
+    verdict = FALLBACK if cleaner["fallback_from"] else ARTICLE
+    return Verdict(
+        verdict if article["is_article"] else NOT_ARTICLE, judges(cleaner["name"], cleaner["fallback_from"])
+    )
 
 
 def _warm_up() -> None:
@@ -112,7 +122,7 @@ class ArticlePipeline:
             try:
                 self.database.finish()
             except WriteError as error:  # the last batch stays pending: the next run settles it
-                self._stop(error)
+                write_failed(self.crawler, error)
             self.database.close()
 
     def _confirm(self, keys: list[str]) -> None:
@@ -126,28 +136,21 @@ class ArticlePipeline:
         try:
             self.database.commit_if_due()
         except WriteError as error:
-            self._stop(error)
+            write_failed(self.crawler, error)
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         try:
             return await self._process(item)
         except WriteError as error:
-            self._stop(error)
+            write_failed(self.crawler, error)
             raise _drop(f"{item['url']}: not recorded ({error})") from error
-
-    def _stop(self, error: WriteError) -> None:
-        """Stop the crawl on the first failed write; the items still in flight fail the same way."""
-        stats = self.crawler.stats
-        assert stats is not None and self.crawler.engine is not None
-        if stats.get_value(WRITE_ERROR) is None:
-            stats.set_value(WRITE_ERROR, f"{error.path}: {error.reason}")
-            self.spider.logger.error("%s: stopping the crawl", error)
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason=WRITE_FAILED_REASON))
 
     async def _process(self, item: dict[str, Any]) -> dict[str, Any]:
         assert self.pool is not None
         try:
-            article = await self.pool.run(item["body"], item["url"], item["content_type"], self.timeout)
+            article = await self.pool.run(
+                item["body"], item["url"], item["content_type"], item["fetched_at"], self.timeout
+            )
         except PageTimeout as error:
             self._count("errors/article/extract_timeout")
             raise _drop(f"{item['url']}: {error}") from error
@@ -160,41 +163,46 @@ class ArticlePipeline:
         urls, lastmod = item["urls"], item["lastmod"]
         if fallback := site_fallback(article["site"], article["cleaner"]["fallback_from"]):
             self._count(f"cleaner_fallback/{fallback}")
-        since = self.spider.since
+        since, verdict = self.spider.since, verdict_of(article)
         if not article["is_article"]:
-            self.state.mark_fetched(urls, lastmod)
+            self.state.mark_fetched(urls, lastmod, verdict)
             self._count("not_articles")
             raise _drop(f"not an article: {item['url']}")
         if is_newer(since, article["published"]):
-            self.state.mark_fetched(urls, lastmod)
+            self.state.mark_fetched(urls, lastmod, verdict)
             self._count("skipped_old")
             raise _drop(f"published before {since}: {item['url']}")
         key = article["canonical_url"] or article["url"]
         if not self.state.is_new(key, article["content_hash"]):
-            self.state.mark_fetched(urls, lastmod)
+            self.state.mark_fetched(urls, lastmod, verdict)
             self._count("skipped_unchanged")
             raise _drop(f"already emitted: {key}")
         if self.limit and self.emitted >= self.limit:
-            raise _drop(f"over the limit of {self.limit}: {key}")  # not recorded: a later crawl gets it
-        if not self._emit(key, article, urls, lastmod):
+            # Not recorded: a later crawl gets it (from the archive, where the crawl keeps one).
+            raise _drop(f"over the limit of {self.limit}: {key}")
+        if not self._emit(key, article, urls, lastmod, verdict):
             self._count("skipped_unchanged")
             raise _drop(f"emitted by another worker: {key}")
         return article
 
-    def _emit(self, key: str, article: dict[str, Any], urls: list[str], lastmod: str | None) -> bool:
+    def _emit(
+        self, key: str, article: dict[str, Any], urls: list[str], lastmod: str | None, verdict: Verdict
+    ) -> bool:
         """Record, write, confirm: no await in between, so concurrent items cannot interleave. False if
         another worker sharing the state recorded this content first (a request done twice). An article
         for the database is confirmed when its batch is committed."""
         record, content_hash = orjson.dumps(article), article["content_hash"]
         if self.database:
-            if not self.state.begin_emit(key, content_hash, urls, lastmod, self.database.name, 0, 0):
+            if not self.state.begin_emit(key, content_hash, urls, lastmod, self.database.name, 0, 0, verdict):
                 return False
             self.database.write(article["url"], record)
         else:
             block = self.out.encode(record + b"\n") if self.out else b""
             output = self.out.path if self.out else None
             offset = self.out.offset() if self.out else 0
-            if not self.state.begin_emit(key, content_hash, urls, lastmod, output, offset, len(block)):
+            if not self.state.begin_emit(
+                key, content_hash, urls, lastmod, output, offset, len(block), verdict
+            ):
                 return False
             if self.out:
                 self.out.write(block)

@@ -30,6 +30,7 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "spiders.middlewares.RobotsTxtMiddleware": 100,
+    "spiders.archive.WarcArchive": 950,  # next to the downloader: responses as they came
 }
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # pages
@@ -52,6 +53,11 @@ ARTICLES_DB_BATCH_SECONDS = 1.0  # an article waits at most about this long for 
 # The crawl state: an SQLite file or a backend URI; default crawl-state.sqlite in JOBDIR, else here.
 CRAWL_STATE = None
 CRAWL_SUMMARY = None  # write the summary as JSON here
+
+# Archive-first crawling (spiders.archive): every response, with its request, in WARC files in WARC_DIR.
+WARC_DIR = None  # off unless set (scraper crawl --warc DIR)
+WARC_MAX_SIZE = 1024**3  # bytes: a file is closed, and the next one opened, past this size
+WARC_REVISITS = False  # archive an article page fetched again with the same payload as a revisit record
 EXTENSIONS = {"spiders.summary.CrawlSummary": 0, "spiders.progress.CrawlProgress": 0}
 # Progress while crawling: on a terminal a line redrawn in place; else a line every so many seconds (0: none).
 PROGRESS_INTERVAL = 60.0

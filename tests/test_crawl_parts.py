@@ -163,5 +163,5 @@ def test_extraction_in_a_crawl_worker_has_a_time_limit() -> None:
     paragraph = b"<p>The council voted on the harbour plan after a debate of four hours.</p>"
     head, url = b"<html><head><title>Harbour plan</title></head><body>", "https://example.com/news/plan"
     with pytest.raises(PageTimeout, match=r"^took longer than 1 s \(the page time limit\)$"):
-        extract_page(head + paragraph * 200_000, url, None, 1)
-    assert extract_page(head + paragraph * 5, url, None, 1)["title"] == "Harbour plan"
+        extract_page(head + paragraph * 200_000, url, None, None, 1)
+    assert extract_page(head + paragraph * 5, url, None, None, 1)["title"] == "Harbour plan"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +58,18 @@ def add_target_arguments(parser: argparse.ArgumentParser, nargs: str) -> None:
     )
 
 
+_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def _size(text: str) -> int:
+    """A size in bytes: 1000000, 500M, 1G."""
+    unit = text[-1:].upper()
+    digits, factor = (text[:-1], _UNITS.get(unit)) if unit.isalpha() else (text, 1)
+    if factor is None or not digits.isdigit() or int(digits) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size (e.g. 500M, 1G)")
+    return int(digits) * factor
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser, nargs="*")
     parser.add_argument(
@@ -91,6 +104,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--worker", metavar="NAME", help="this worker's name with --redis (default: the host name)"
+    )
+    parser.add_argument(
+        "--warc",
+        metavar="DIR",
+        help="archive every response the crawl fetches (with its request) in WARC files in DIR, "
+        "so that a better cleaner can re-clean them (scraper clean DIR)",
+    )
+    parser.add_argument(
+        "--warc-max-size",
+        type=_size,
+        metavar="BYTES",
+        help="start a new WARC file past this size (default 1G; K, M, G suffixes)",
+    )
+    parser.add_argument(
+        "--warc-revisits",
+        action="store_true",
+        help="archive an article page fetched again with an unchanged payload as a revisit record",
     )
     parser.add_argument("--user-agent", metavar="UA", help="identify your crawler (with a contact)")
     parser.add_argument(
@@ -127,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.since and not normalise_date(args.since):
         raise UsageError(f"--since {args.since!r} is not a date")
+    if args.warc and os.path.exists(args.warc) and not os.path.isdir(args.warc):
+        raise UsageError(f"--warc {args.warc} is not a folder")
     if not args.targets and not args.redis:
         raise UsageError("give a SITE or URL to crawl (or --redis URL to join a shared crawl)")
     try:
@@ -152,6 +184,12 @@ def run(args: argparse.Namespace) -> int:
         overrides["CLOSESPIDER_ITEMCOUNT"] = args.limit
     if args.user_agent:
         overrides["USER_AGENT"] = args.user_agent
+    if args.warc:
+        overrides["WARC_DIR"] = args.warc
+    if args.warc_max_size:
+        overrides["WARC_MAX_SIZE"] = args.warc_max_size
+    if args.warc_revisits:
+        overrides["WARC_REVISITS"] = True
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep:

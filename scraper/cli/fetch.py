@@ -8,6 +8,7 @@ import sys
 
 import httpx
 
+from scraper.article import fetch_time
 from scraper.errors import UsageError, WriteError
 from scraper.identity import USER_AGENT
 from scraper.pipeline import extract
@@ -47,7 +48,10 @@ def run(args: argparse.Namespace) -> int:
                     response = client.get(url)
                     response.raise_for_status()
                     article = extract(
-                        response.content, str(response.url), content_type=response.headers.get("content-type")
+                        response.content,
+                        str(response.url),
+                        content_type=response.headers.get("content-type"),
+                        fetched_at=fetch_time(),
                     )
                 except Exception as exc:  # one bad URL never stops the others
                     failed += 1
