@@ -177,3 +177,32 @@ def test_a_killed_crawl_leaves_readable_files_and_the_next_run_loses_and_duplica
     emitted = Counter(a["url"] for run in (first, tmp_path / "run2.jsonl") for a in read_lines(run))
     assert emitted == Counter(articles)  # each article once
     assert {url: n for url, n in responses(folder).items() if url in articles} == dict.fromkeys(articles, 1)
+
+
+@pytest.mark.parametrize("revisits", [True, False], ids=["revisits", "default"])
+def test_an_unchanged_page_fetched_again_is_a_revisit_record_when_asked(
+    tmp_path: Path, revisits: bool
+) -> None:
+    site = NewsSite(3, traps=False, samples=False)
+    folder = tmp_path / "warc"
+    args = ["--state", str(tmp_path / "state.sqlite"), "--warc", str(folder)]
+    args += ["--warc-revisits"] if revisits else []
+    again = site.sitemap_articles[0]
+    with Served(site):
+        scraper_crawl(site, tmp_path, tmp_path / "run1.jsonl", *args)
+        again.lastmod = "2026-12-01T00:00:00+00:00"  # a newer lastmod, the same page
+        second = scraper_crawl(site, tmp_path, tmp_path / "run2.jsonl", *args)
+    assert site.hits[again.path] == 2 and second["skipped_unchanged"] == 1
+    assert_valid(folder)
+    captures = [r for r in archive(folder) if r.uri == site.url(again.path) and r.type != "request"]
+    first = captures[0]
+    assert first.type == "response"
+    if not revisits:  # the default: a full response again
+        assert [r.type for r in captures] == ["response", "response"] and second["revisits"] == 0
+        return
+    [revisit] = captures[1:]
+    assert revisit.type == "revisit" and revisit.payload == b"" and second["revisits"] == 1
+    assert revisit.headers["WARC-Profile"].endswith("/revisit/identical-payload-digest")
+    assert revisit.headers["WARC-Payload-Digest"] == first.headers["WARC-Payload-Digest"]
+    assert revisit.headers["WARC-Refers-To-Target-URI"] == first.uri
+    assert revisit.headers["WARC-Refers-To-Date"] == first.headers["WARC-Date"]
