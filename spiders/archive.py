@@ -97,6 +97,7 @@ class WarcArchive:
         self.folder = folder
         settings = crawler.settings
         self.max_size = settings.getint("WARC_MAX_SIZE")
+        self.level = settings.getint("WARC_GZIP_LEVEL")
         self.revisits = settings.getbool("WARC_REVISITS")
         self.files: WarcFiles | None = None
         self.worker = ""
@@ -122,7 +123,8 @@ class WarcArchive:
         for path in settle(self.folder, self.worker):
             spider.logger.info("Closed %s, left open by a killed run", path)
         info = crawl_info(settings, self.worker)
-        self.files = WarcFiles(self.folder, self.worker, datetime.now(UTC), self.max_size, info)
+        started = datetime.now(UTC)
+        self.files = WarcFiles(self.folder, self.worker, started, self.max_size, self.level, info)
 
     def close(self) -> None:
         if self.files:

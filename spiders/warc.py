@@ -30,8 +30,6 @@ from scraper.errors import WriteError
 PREFIX = "newsclean"
 OPEN = ".open"  # suffix of a file being written
 SUFFIX = ".warc.gz"
-# zlib's default level: level 9 (warcio's own) costs about twice the CPU for 1-2% smaller files.
-GZIP_LEVEL = 6
 _NAME = re.compile(rf"^{PREFIX}-(?P<run>\d{{14}})-(?P<worker>.+)-(?P<serial>\d{{5}}){re.escape(SUFFIX)}")
 _SAFE = re.compile(r"[^\w.-]")  # worker names go into file names
 _BLOCK = 1024 * 1024
@@ -58,17 +56,19 @@ class Position:
 
 
 class RecordBuilder(WARCWriter):
-    """warcio's record builder, with each record gzipped into bytes of its own at `GZIP_LEVEL`."""
+    """warcio's record builder, with each record gzipped into bytes of its own at `level` (warcio's own
+    writer uses 9)."""
 
-    def __init__(self) -> None:
+    def __init__(self, level: int) -> None:
         super().__init__(io.BytesIO(), gzip=False, warc_version="1.1")
+        self.level = level
 
     def to_bytes(self, records: Iterable[ArcWarcRecord]) -> bytes:
         members = []
         for record in records:
             plain = io.BytesIO()
             self._write_warc_record(plain, record)
-            compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+            compressor = zlib.compressobj(self.level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
             members.append(compressor.compress(plain.getvalue()) + compressor.flush())
         return b"".join(members)
 
@@ -77,13 +77,13 @@ class WarcFiles:
     """The files one worker writes in one run: `reserve` a position, then `write` there."""
 
     def __init__(
-        self, folder: Path, worker: str, started: datetime, max_size: int, info: dict[str, str]
+        self, folder: Path, worker: str, started: datetime, max_size: int, level: int, info: dict[str, str]
     ) -> None:
         self.folder = folder
         self.stem = f"{PREFIX}-{started:%Y%m%d%H%M%S}-{file_worker(worker)}"
         self.max_size = max_size
         self.info = info
-        self.builder = RecordBuilder()
+        self.builder = RecordBuilder(level)
         self.serial = -1
         self.name: str | None = None  # the file being written, by its final name
         self.fd = -1
