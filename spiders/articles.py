@@ -6,7 +6,9 @@ the reactor keeps downloading while pages are cleaned. Then the crawl state deci
 pages that are not articles, articles older than `since`, and articles already emitted with the same
 content (by canonical URL) are dropped; the rest are recorded and, with `ARTICLES_FILE`, appended to
 that file (`.gz`, `.zst`: compressed), or with `ARTICLES_DB` (`sqlite:///FILE`, `postgresql://...`)
-upserted into that database in batches (see `spiders.jsonl` for how a killed crawl settles both).
+upserted into that database in batches (see `spiders.jsonl` for how a killed crawl settles both). Every
+page judged keeps its verdict in the state, with the cleaners (and versions) that gave it, so that a later
+crawl judges it again once they change (`spiders.state.base`).
 
 A write that fails (the output's or the state's disk is full) is no page's failure: every later write
 would fail too. The crawl stops with the reason `write_failed`, the error naming the file, and nothing

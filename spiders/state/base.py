@@ -10,7 +10,7 @@ article, an article its site cleaner left to the generic one, or not judged yet)
 cleaners that judged it, and where its response is archived (`Capture`, with `--warc`). A crawl starts by
 re-judging the pages `to_rejudge` lists: those not judged yet (archived by a run that was killed or hit
 its --limit first), and those judged "not an article" or left to a fallback by cleaners that have changed
-since (`spiders.rejudge`).
+since (`NewsSpider._rejudge` in `spiders.news`).
 """
 
 from __future__ import annotations
