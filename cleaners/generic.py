@@ -17,16 +17,18 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import trafilatura
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaners.base import lead_once_first, pop_credits
 from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
 from cleaners.generic_lead import standfirst
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
 from scraper.article import has_words, word_count
+from scraper.blocks import IMAGE_SOURCES, Block, Figure, absolute, align, blocks, figure_of
 from scraper.dates import is_date_line
 from scraper.invariants import SHORT_SHARE
 from scraper.page import Cleaned, Page
@@ -92,19 +94,25 @@ def clean(page: Page, template: frozenset[str] = frozenset(), *, unpruned: bool 
     main = main_article(page, root)
     shown = root.text(deep=True)
     if unpruned:
-        text = _trafilatura(page.html, page.url)
+        reading = _Reading(page.html)
     elif len(shown) > _TRAFILATURA_MAX_CHARS:
-        text = "\n".join(paragraphs(root if main is None else main))
+        reading = _Reading(node=root if main is None else main)
     elif main is not None and has_words(main.text(deep=True, separator=" "), _MAIN_ARTICLE_WORDS):
         # Only the article is left: trafilatura's slow second opinion (other algorithms) adds nothing.
-        text = _trafilatura(_document(main), page.url, fast=True)
+        reading = _Reading(_document(main), fast=True)
     else:  # the pruned body alone: the head's scripts and styles are half the bytes of most pages
-        text = _trafilatura(_document(root), page.url)
+        reading = _Reading(_document(root))
+    text = reading.text(page)
     if not has_words(text, _MIN_WORDS):  # pruned too much, or markup trafilatura reads only whole
-        text = _trafilatura(page.html, page.url)
-    if not has_words(text, _MIN_WORDS) and has_words(story := _scripted_story(page), _MIN_WORDS):
-        text = story  # a page that a script renders: the story is in its data
+        reading = _Reading(page.html)
+        text = reading.text(page)
+    if not has_words(text, _MIN_WORDS) and (story := _scripted_story(page)):
+        scripted = _Reading(story, fast=True)  # a page that a script renders: the story is in its data
+        if has_words(scripted_text := scripted.text(page), _MIN_WORDS):
+            reading, text = scripted, scripted_text
     paras = [para for line in text.splitlines() if (para := _LIST_MARKER.sub("", " ".join(line.split())))]
+    if page.structured:
+        paras = align(paras, reading.blocks(page))
     teasers = _teaser_links(page, root, {para for para in paras if len(para) in HEADLINE_CHARS})
     kept: list[str] = []
     for para in paras:
@@ -147,16 +155,64 @@ def _document(node: LexborNode) -> str:
     return f"<html><body><article>{node.inner_html}</article></body></html>"
 
 
-def _trafilatura(html: str, url: str | None, fast: bool = False) -> str:
-    """The text of a whole document."""
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What the article's text is read from: a document trafilatura reads (`fast`: without its second
+    opinion), or a subtree read paragraph by paragraph (pages too large for trafilatura). The same
+    reading can be done again with structure, for a markdown or HTML body."""
+
+    html: str | None = None
+    node: LexborNode | None = None
+    fast: bool = False
+
+    def text(self, page: Page) -> str:
+        if self.node is not None:
+            return "\n".join(paragraphs(self.node))
+        return _trafilatura(self.html or "", page.url, self.fast)
+
+    def blocks(self, page: Page) -> list[Block]:
+        """The reading's paragraphs with their structure. trafilatura's HTML output keeps headings,
+        lists, quotes, tables, emphasis, links and images (its plain text drops them)."""
+        if self.node is not None:
+            return blocks(self.node, page.base)
+        marked = _trafilatura(self.html or "", page.url, self.fast, output_format="html")
+        tree = LexborHTMLParser(marked) if marked else None
+        if tree is None or tree.body is None:
+            return []
+        return [_with_page_figures(block, page) for block in blocks(tree.body, page.base)]
+
+
+def _with_page_figures(block: Block, page: Page) -> Block:
+    """trafilatura keeps an image's address and alt text: its caption and size are read from the page."""
+    if not block.figures:
+        return block
+    figures = tuple(_page_figure(figure, page) or figure for figure in block.figures)
+    return Block(block, runs=block.runs, **{**block._fields(), "figures": figures})
+
+
+def _page_figure(figure: Figure, page: Page) -> Figure | None:
+    for img in page.tree.css("img"):
+        sources = (img.attributes.get(key) for key in IMAGE_SOURCES)
+        if any(absolute(source, page.base) == figure.src for source in sources):
+            holder = img.parent if img.parent is not None and img.parent.tag == "picture" else img
+            holder = holder.parent if holder.parent is not None and holder.parent.tag == "figure" else holder
+            return figure_of(holder, page.base)
+    return None
+
+
+def _trafilatura(html: str, url: str | None, fast: bool = False, output_format: str = "txt") -> str:
+    """The text of a whole document; as "html", with its structure, links and images."""
+    structure = output_format != "txt"
     return (
         trafilatura.extract(
             html,
             url=url,
-            output_format="txt",
+            output_format=output_format,
             include_comments=False,
             include_tables=True,
-            include_images=False,
+            include_images=structure,
+            include_formatting=structure,
+            include_links=structure,
             with_metadata=False,
             fast=fast,
         )
@@ -173,8 +229,8 @@ _SCRIPTED_HTML = re.compile(
 )
 
 
-def _scripted_story(page: Page) -> str:
-    """The text of the longest HTML string with paragraphs in the page's script data: for pages whose
+def _scripted_story(page: Page) -> str | None:
+    """The longest HTML string with paragraphs in the page's script data, as a document: for pages whose
     markup holds no story until a script renders it (trafilatura itself reads a JSON-LD articleBody)."""
     best = ""
     for match in _SCRIPTED_HTML.finditer(page.html):
@@ -182,7 +238,7 @@ def _scripted_story(page: Page) -> str:
             value = json.loads(f'"{match.group(1)}"')
             if "<p" in value and len(value) > len(best):
                 best = value
-    return _trafilatura(f"<html><body>{best}</body></html>", page.url, fast=True) if best else ""
+    return f"<html><body>{best}</body></html>" if best else None
 
 
 def _teaser_links(page: Page, root: LexborNode, candidates: set[str]) -> set[str]:
