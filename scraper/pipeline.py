@@ -23,7 +23,7 @@ from scraper.explanation import Explanation
 from scraper.language import article_language
 from scraper.metadata import read_metadata
 from scraper.page import Cleaned, Page
-from scraper.render import check_options, render
+from scraper.render import check_options, needs_structure, render
 from scraper.render import images as render_images
 from scraper.render import links as render_links
 from scraper.site import Site
@@ -188,7 +188,7 @@ def explain(
 ) -> Explanation:
     """The article `extract` makes, with the cleaner and every block it removed (`print` lists them)."""
     check_options(body, with_)
-    structured = body != "text" or bool(with_)
+    structured = needs_structure(body, with_)
     page, cleaned = analyse(html, url, content_type=content_type, templates=templates, structured=structured)
     article = build_article(page, cleaned, body=body, with_=with_)
     return Explanation(article, f"{cleaned.cleaner} {cleaned.version}", cleaned.removed)
