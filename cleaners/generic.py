@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import trafilatura
+from lxml import etree
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaners.base import lead_once_first, pop_credits
@@ -171,15 +172,56 @@ class _Reading:
         return _trafilatura(self.html or "", page.url, self.fast)
 
     def blocks(self, page: Page) -> list[Block]:
-        """The reading's paragraphs with their structure. trafilatura's HTML output keeps headings,
-        lists, quotes, tables, emphasis, links and images (its plain text drops them)."""
+        """The reading's paragraphs with their structure: trafilatura's reading of the document with
+        formatting, links and images (its plain text drops them), as HTML."""
         if self.node is not None:
             return blocks(self.node, page.base)
-        marked = _trafilatura(self.html or "", page.url, self.fast, output_format="html")
-        tree = LexborHTMLParser(marked) if marked else None
-        if tree is None or tree.body is None:
+        document = trafilatura.bare_extraction(
+            self.html or "",
+            url=page.url,
+            fast=self.fast,
+            include_comments=False,
+            include_tables=True,
+            include_images=True,
+            include_formatting=True,
+            include_links=True,
+            with_metadata=False,
+        )
+        body = getattr(document, "body", None)
+        if body is None:
             return []
+        tree = LexborHTMLParser(f"<html><body>{_as_html(body)}</body></html>")
+        assert tree.body is not None
         return [_with_page_figures(block, page) for block in blocks(tree.body, page.base)]
+
+
+# trafilatura's XML elements as HTML (`head`, `list`, `hi` and `cell` by their attributes, below).
+_HTML_TAGS = {"item": "li", "quote": "blockquote", "ref": "a", "graphic": "img", "lb": "br", "row": "tr"}
+_HI_TAGS = {"#b": "strong", "#i": "em", "#t": "code"}
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_INLINE_PARENTS = frozenset(("p", "item", "cell", "hi", "head", "ref", "quote"))
+
+
+def _as_html(body: etree._Element) -> str:
+    """trafilatura's document body (its XML: head, list/item, quote, code, table/row/cell, hi, ref,
+    graphic, lb) as HTML. Its own HTML output would lose ordered lists and set inline code as <pre>."""
+    for node in body.iter():
+        tag, attrs = node.tag, node.attrib
+        if tag == "head":
+            node.tag = rend if (rend := attrs.get("rend") or "") in _HEADINGS else "h2"
+        elif tag == "list":
+            node.tag = "ol" if attrs.get("rend") == "ol" else "ul"
+        elif tag == "hi":
+            node.tag = _HI_TAGS.get(attrs.get("rend") or "", "span")
+        elif tag == "cell":
+            node.tag = "th" if attrs.get("role") == "head" else "td"
+        elif tag == "code":
+            parent = node.getparent()
+            node.tag = "code" if parent is not None and parent.tag in _INLINE_PARENTS else "pre"
+        elif tag == "ref" and "target" in attrs:
+            attrs["href"] = attrs.pop("target")
+        node.tag = _HTML_TAGS.get(node.tag, node.tag)
+    return etree.tostring(body, encoding="unicode", method="html")
 
 
 def _with_page_figures(block: Block, page: Page) -> Block:
@@ -200,19 +242,16 @@ def _page_figure(figure: Figure, page: Page) -> Figure | None:
     return None
 
 
-def _trafilatura(html: str, url: str | None, fast: bool = False, output_format: str = "txt") -> str:
-    """The text of a whole document; as "html", with its structure, links and images."""
-    structure = output_format != "txt"
+def _trafilatura(html: str, url: str | None, fast: bool = False) -> str:
+    """The text of a whole document."""
     return (
         trafilatura.extract(
             html,
             url=url,
-            output_format=output_format,
+            output_format="txt",
             include_comments=False,
             include_tables=True,
-            include_images=structure,
-            include_formatting=structure,
-            include_links=structure,
+            include_images=False,
             with_metadata=False,
             fast=fast,
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterator
 from itertools import groupby
 
@@ -94,20 +95,42 @@ def _md_code(text: str) -> str:
 
 def _md_runs(runs: tuple[Run, ...]) -> str:
     out = []
+    index = 0
     for href, group in groupby(runs, key=lambda run: run.href):
-        inner = "".join(_md_run(run) for run in group)
-        out.append(f"[{inner}](<{_md_url(href)}>)" if href else inner)
+        inner = []
+        for run in group:
+            inner.append(_md_run(run, _beside(runs, index, -1), _beside(runs, index, 1)))
+            index += 1
+        out.append(f"[{''.join(inner)}](<{_md_url(href)}>)" if href else "".join(inner))
     return "".join(out)
 
 
-def _md_run(run: Run) -> str:
+def _beside(runs: tuple[Run, ...], index: int, step: int) -> str:
+    """The character just before (step -1) or after (+1) a run as markdown shows it: a space at the
+    edges of the paragraph, a bracket at the edge of a link."""
+    other = index + step
+    if not 0 <= other < len(runs):
+        return " "
+    if runs[other].href != runs[index].href:
+        return "["
+    return runs[other].text[-1 if step < 0 else 0]
+
+
+def _punctuation(char: str) -> bool:
+    return unicodedata.category(char)[0] in "PS"
+
+
+def _md_run(run: Run, before: str, after: str) -> str:
     if run.code:
         return _md_code(run.text)
     text = _md_escape(run.text)
-    if run.text.strip() == "":
-        return text
     marker = ("**" if run.strong else "") + ("*" if run.em else "")
-    return f"{marker}{text}{marker[::-1]}" if marker else text
+    # CommonMark reads a `*` beside punctuation inside as emphasis only with a space or punctuation
+    # outside ("Montauk**.**" stays literal): such a run is left plain rather than shown with stars.
+    first, last = run.text[0], run.text[-1]
+    opens = not _punctuation(first) or before.isspace() or _punctuation(before)
+    closes = not _punctuation(last) or after.isspace() or _punctuation(after)
+    return f"{marker}{text}{marker[::-1]}" if marker and opens and closes else text
 
 
 def _md_url(url: str) -> str:

@@ -1,0 +1,200 @@
+"""Markdown and HTML bodies, links and images: the hand-written bodies of the samples, the same text as
+the text body on every sample and on real pages of ../shared, what a structured body keeps of a page
+(and what it leaves out: the page chrome), the options' errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jsonschema
+import orjson
+import pytest
+from markdown_it import MarkdownIt
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper import extract
+from scraper.article import json_schema
+from scraper.bench import load_truth, read_page
+from scraper.text import paragraphs
+from tests.support.commands import clean
+from tests.support.samples import SAMPLES, sample_pages
+
+PAGES = sample_pages()
+BOTH = ("links", "images")
+
+
+def _url(page: Path) -> str:
+    return orjson.loads(page.with_suffix(".json").read_bytes())["url"]
+
+
+def html_paragraphs(fragment: str) -> list[str]:
+    """The paragraphs a reader sees in an HTML fragment (figures and their captions are not text)."""
+    root = LexborHTMLParser(f"<html><body>{fragment}</body></html>").body
+    return paragraphs(root) if root is not None else []
+
+
+def markdown_paragraphs(text: str) -> list[str]:
+    """The paragraphs of markdown as a CommonMark renderer (with GitHub tables) shows them."""
+    return html_paragraphs(MarkdownIt("commonmark").enable("table").render(text))
+
+
+def _same_text(body: list[str], text: str) -> bool:
+    """The paragraphs say the text body, word for word; table rows aside (a row is one paragraph of the
+    text body, cell after cell, and a paragraph per cell of a rendered table), paragraph for paragraph."""
+    if "|" not in text:
+        return body == (text.split("\n\n") if text else [])
+    squash = re.compile(r"[\s|]+")
+    return squash.sub("", "".join(body)) == squash.sub("", text)
+
+
+GOLDEN = [p for p in PAGES if p.with_suffix(".md").exists()]
+
+
+def test_golden_bodies_exist_for_every_cleaner() -> None:
+    """Each site cleaner and the generic one have hand-written markdown and HTML bodies."""
+    sites = {p.parent.name for p in GOLDEN if p.with_suffix(".html-body").exists()}
+    assert sites >= {p.parent.name for p in PAGES}
+
+
+@pytest.mark.parametrize("page", GOLDEN, ids=[str(p.relative_to(SAMPLES)) for p in GOLDEN])
+def test_golden_markdown_and_html(page: Path) -> None:
+    """`<page>.md` and `<page>.html-body` are written by hand from the page; each says the text body."""
+    html = page.read_bytes()
+    text = extract(html, _url(page)).body
+    expected_md = page.with_suffix(".md").read_text("utf-8").rstrip("\n")
+    expected_html = page.with_suffix(".html-body").read_text("utf-8").rstrip("\n")
+    assert markdown_paragraphs(expected_md) == text.split("\n\n")
+    assert html_paragraphs(expected_html) == text.split("\n\n")
+    assert extract(html, _url(page), body="markdown").body == expected_md
+    assert extract(html, _url(page), body="html").body == expected_html
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(SAMPLES)) for p in PAGES])
+def test_structured_bodies_say_the_text_body(page: Path) -> None:
+    """Every sample, whichever cleaner: the markdown and HTML bodies hold the text body's paragraphs, and
+    every other field is what the text record says."""
+    html, url = page.read_bytes(), _url(page)
+    plain = extract(html, url).to_dict()
+    for body in ("markdown", "html"):
+        record = extract(html, url, body=body, with_=BOTH).to_dict()
+        jsonschema.validate(record, json_schema())
+        assert record["body_format"] == body
+        read = markdown_paragraphs if body == "markdown" else html_paragraphs
+        assert _same_text(read(record["body"]), plain["body"])
+        assert _others(record) == _others(plain)
+    assert plain["links"] is None and plain["images"] is None
+
+
+def _others(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k not in ("body", "body_format", "links", "images")}
+
+
+STORY = """<!DOCTYPE html><html lang="en"><head><title>Quay market reopens | The Harbour Times</title>
+<base href="https://harbourtimes.example/news/2026/">
+<meta property="og:type" content="article"></head><body>
+<header><nav><a href="/">Home</a> <a href="/news/">News</a> <a href="/sport/">Sport</a>
+<img src="/static/logo.png" alt="The Harbour Times" width="200" height="40"></nav></header>
+<main><article>
+<h1>Quay market reopens after two years of repairs</h1>
+<p>The covered market on the quay <em>reopened on Saturday</em>, two years after the storm that tore off
+its roof, and <strong>more than 4,000 people</strong> came through its doors on the first day.</p>
+<figure><img src="img/market-hall.jpg" alt="The market hall" width="1200" height="800">
+<figcaption>The rebuilt market hall on Saturday morning.</figcaption></figure>
+<p>The repairs cost £3.2m, according to the <a href="../../reports/market-2026.pdf">council's report</a>,
+and were paid for from the harbour fund and a grant from the <a href="https://heritage.example/">heritage
+board</a>.</p>
+<h2>What is new</h2>
+<p>Traders said the hall had been rebuilt much as it was before the storm, with three changes:</p>
+<ol><li>a glass roof over the central aisle</li><li>a second entrance from Water Street</li>
+<li>stalls for food, which now open until nine on Fridays</li></ol>
+<blockquote><p>“It feels like the town has its living room back,” said Mara Quist, who has sold fish at
+the market for thirty years.</p></blockquote>
+<p>The council will publish the market's opening hours in <code>December</code>, once the traders agree.</p>
+</article>
+<aside class="sidebar"><h3>Most read</h3><ul><li><a href="/news/ferry">Ferry timetable changes</a></li>
+<li><a href="/news/bridge">Bridge closed for a week</a></li></ul>
+<img src="/ads/banner.gif" alt="Advertisement"></aside></main>
+<footer><a href="/about">About us</a> <a href="/contact">Contact</a></footer></body></html>"""
+
+STORY_MARKDOWN = """\
+The covered market on the quay *reopened on Saturday*, two years after the storm that tore off its roof, \
+and **more than 4,000 people** came through its doors on the first day.
+
+![The market hall](<https://harbourtimes.example/news/2026/img/market-hall.jpg> \
+"The rebuilt market hall on Saturday morning.")
+
+The repairs cost £3.2m, according to the \
+[council's report](<https://harbourtimes.example/reports/market-2026.pdf>), and were paid for from the \
+harbour fund and a grant from the [heritage board](<https://heritage.example/>).
+
+## What is new
+
+Traders said the hall had been rebuilt much as it was before the storm, with three changes:
+
+1. a glass roof over the central aisle
+2. a second entrance from Water Street
+3. stalls for food, which now open until nine on Fridays
+
+> “It feels like the town has its living room back,” said Mara Quist, who has sold fish at the market \
+for thirty years.
+
+The council will publish the market's opening hours in `December`, once the traders agree."""
+
+
+def test_generic_page_structure_links_and_images() -> None:
+    """A page no site cleaner knows: headings, an ordered list, a quotation, emphasis, code, links made
+    absolute against <base href>, the figure with its caption and size; nothing of the menus, the
+    sidebar, its advertisement or the footer."""
+    url = "https://harbourtimes.example/news/2026/quay-market"
+    article = extract(STORY, url, body="markdown", with_=BOTH)
+    assert article.body == STORY_MARKDOWN
+    assert [(link.text, link.url) for link in article.links or []] == [
+        ("council's report", "https://harbourtimes.example/reports/market-2026.pdf"),
+        ("heritage board", "https://heritage.example/"),
+    ]
+    assert [(i.url, i.alt, i.caption, i.width, i.height) for i in article.images or []] == [
+        (
+            "https://harbourtimes.example/news/2026/img/market-hall.jpg",
+            "The market hall",
+            "The rebuilt market hall on Saturday morning.",
+            1200,
+            800,
+        )
+    ]
+    html = extract(STORY, url, body="html").body
+    assert "<ol><li>a glass roof over the central aisle</li><li>" in html
+    image = "https://harbourtimes.example/news/2026/img/market-hall.jpg"
+    assert f'<figure><img src="{image}" alt="The market hall" width="1200" height="800"><figcaption>' in html
+    assert "<blockquote><p>“It feels like" in html
+    assert html_paragraphs(html) == extract(STORY, url).body.split("\n\n")
+
+
+def test_options_that_do_not_exist() -> None:
+    with pytest.raises(ValueError, match="body 'pdf' is not one of text, markdown, html"):
+        extract(STORY, body="pdf")
+    with pytest.raises(ValueError, match="'video': not one of links, images"):
+        extract(STORY, with_=("links", "video"))
+
+
+def test_clean_writes_the_format_asked_for(tmp_path: Path) -> None:
+    page = next(p for p in PAGES if p.parent.name == "nknews.org")
+    done = clean(page, "--url", _url(page), "--body", "html", "--with", "links,images")
+    assert done.returncode == 0, done.stderr
+    record = orjson.loads(done.stdout)
+    assert record == extract(page.read_bytes(), _url(page), body="html", with_=BOTH).to_dict()
+    assert record["body_format"] == "html" and record["links"]
+    bad = clean(page, "--body", "pdf")
+    assert bad.returncode == 2 and b"--body: invalid choice: 'pdf'" in bad.stderr
+
+
+@pytest.mark.parametrize("name", ["dragnet-dev", "fundus-dev", "l3s-gn1-dev", "trafilatura-eval"])
+def test_real_pages_structured_bodies_say_the_text_body(shared: Path, name: str) -> None:
+    """Real pages of the four benchmark datasets (every 12th): markdown and HTML say the text body."""
+    dataset = shared / "bench" / "data" / name
+    for truth in load_truth(dataset)[::12]:
+        html, url = read_page(dataset, truth), truth.get("url")
+        text = extract(html, url).body
+        markdown = extract(html, url, body="markdown").body
+        assert _same_text(markdown_paragraphs(markdown), text), truth["id"]
+        assert _same_text(html_paragraphs(extract(html, url, body="html").body), text), truth["id"]
