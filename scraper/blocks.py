@@ -247,6 +247,8 @@ def blocks(root: LexborNode, base: str | None) -> list[Block]:
             if fields["kind"] == "cell":
                 fields = {**fields, "row_start": row_open}
                 row_open = False
+            if fields["kind"] == "h":  # a heading is bold already: <h3><b>...</b></h3> is no more
+                parts[:] = [(part, (em, False, code, href)) for part, (em, _, code, href) in parts]
             out.append(Block(text, runs=_respace(parts, text), figures=tuple(figures), **fields))
             figures.clear()
         parts.clear()
