@@ -39,7 +39,12 @@ from spiders.workers import WorkerDied, WorkerPool
 
 
 def extract_page(
-    body: bytes, url: str, content_type: str | None, timeout: float, body_format: str, with_: tuple[str, ...]
+    body: bytes,
+    url: str,
+    content_type: str | None,
+    timeout: float,
+    body_format: str = "text",
+    with_: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Runs in a worker process; a page that takes longer than `timeout` seconds fails."""
     with time_limit(timeout):
