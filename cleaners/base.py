@@ -53,7 +53,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaners.boilerplate import DROP_SELECTORS, credit_of, dateline_of, drop_text, trailing_credit
 from scraper.article import word_count
-from scraper.blocks import with_text
+from scraper.blocks import as_paragraphs, keep_dropped_figures, with_text
 from scraper.bylines import split_authors
 from scraper.dates import normalise_date
 from scraper.page import Cleaned, Page  # the contract, re-exported for site modules
@@ -205,7 +205,9 @@ class SiteCleaner:
             result.authors = names
         if layout.tags and (tags := list(dict.fromkeys(_texts(tree, layout.tags)))):
             result.tags = tags
-        lead = [p for node in (tree.css(layout.lead) if layout.lead else []) for p in page.paragraphs(node)]
+        lead = as_paragraphs(
+            [p for node in (tree.css(layout.lead) if layout.lead else []) for p in page.paragraphs(node)]
+        )
         quotes = (
             {p for node in tree.css(layout.pull_quotes) for p in paragraphs(node)}
             if layout.pull_quotes
@@ -213,6 +215,8 @@ class SiteCleaner:
         )
         body = tree.css_first(layout.body)
         assert body is not None  # the layout was chosen for it
+        if page.structured:
+            keep_dropped_figures(body, layout.drop + DROP_SELECTORS, page.base)
         drop_inside(body, layout.drop + DROP_SELECTORS, result.removed)
         body_paras = page.paragraphs(body)
         paras = lead_once_first(lead, body_paras, result)

@@ -8,6 +8,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
+from scraper.blocks import as_paragraphs
 from scraper.page import Page
 from scraper.text import fold_whitespace
 
@@ -35,7 +36,7 @@ def standfirst(page: Page, root: LexborNode, shown: str, kept: list[str]) -> lis
     are not yet among the `kept` paragraphs: the block saying the meta description, else the block
     named as one below the headline. Empty when there is none."""
     text = _squash(" ".join(kept))
-    return _described(page, root, shown, text) or _named(page, root, text)
+    return as_paragraphs(_described(page, root, shown, text) or _named(page, root, text))
 
 
 def _squash(text: str) -> str:

@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from html import escape
 from typing import Any
 from urllib.parse import urljoin
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.text import BLOCK_TAGS, fold_whitespace, paragraphs, walk
 
@@ -185,8 +186,43 @@ def figure_of(node: LexborNode, base: str | None) -> Figure | None:
     if src is None:
         return None
     alt = fold_whitespace(attrs.get("alt") or "") or None
-    caption = caption_of(node if node.tag == "figure" else img) if node.tag != "img" else None
+    if node.tag == "img":  # a bare image: a caption only in its own attribute (`keep_dropped_figures`)
+        caption = fold_whitespace(attrs.get("data-caption") or "") or None
+    else:
+        caption = caption_of(node if node.tag == "figure" else img)
     return Figure(src, alt, caption, _number(attrs.get("width")), _number(attrs.get("height")))
+
+
+def keep_dropped_figures(body: LexborNode, drops: tuple[str, ...], base: str | None) -> None:
+    """Before a site cleaner drops the body's `figure`s (to keep their captions out of the text), a bare
+    `<img>` (no text; its caption in `data-caption`) takes each one's place beside it, so a structured
+    body still shows the figure where it stood. A figure inside a dropped block (a related-articles
+    list) goes with the block, its stand-in too."""
+    dropped = {node.mem_id for selector in drops for node in body.css(selector)}
+    for node in body.css("figure"):
+        if node.mem_id in dropped and (figure := figure_of(node, base)) is not None:
+            attrs = {
+                "src": figure.src,
+                "alt": figure.alt or "",
+                "data-caption": figure.caption,
+                "width": figure.width,
+                "height": figure.height,
+            }
+            markup = " ".join(f'{key}="{escape(str(v))}"' for key, v in attrs.items() if v is not None)
+            stand_in = LexborHTMLParser(f"<img {markup}>").css_first("img")
+            assert stand_in is not None
+            node.insert_before(stand_in)
+
+
+def as_paragraphs(paras: list[str]) -> list[str]:
+    """A standfirst's blocks as paragraphs: a heading tag there (`h2.sub-title`) sets the summary's type
+    size, it heads no section of the article."""
+    return [
+        Block(para, runs=para.runs, **{**para._fields(), "kind": "p", "level": 0})
+        if isinstance(para, Block) and para.kind == "h"
+        else para
+        for para in paras
+    ]
 
 
 @dataclass(slots=True)
