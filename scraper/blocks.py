@@ -361,21 +361,52 @@ def _merged(runs: list[Run]) -> Iterator[Run]:
 
 def align(paras: list[str], readings: list[Block]) -> list[str]:
     """The paragraphs, each as the block of `readings` (a structured reading of the same document) that
-    has the same text, whitespace aside, taken in order; a paragraph without one stays as it is. Readings
+    has the same text, whitespace aside, taken in order; a paragraph without one stays as it is. A block
+    that the plain reading split into lines (its source's line breaks) gives each line its kind (lines of
+    preformatted text are paragraphs) and its part of the formatting, its figures to the first. Readings
     that match no paragraph (links the structured reading kept) are left out with their figures."""
     out: list[str] = []
-    pos = 0
+    pos = used = 0  # readings[pos]'s first `used` characters (whitespace aside) are earlier paragraphs'
+    squashed = [_squash(block) for block in readings]
     for para in paras:
         key = _squash(para)
-        found = next((i for i in range(pos, len(readings)) if _squash(readings[i]) == key), None)
+        rest = [text[used:] if i == pos else text for i, text in enumerate(squashed[pos:], pos)]
+        found = next((i for i, text in enumerate(rest, pos) if text == key), None)
+        if found is None:
+            found = next((i for i, text in enumerate(rest, pos) if key and text.startswith(key)), None)
         if found is None:
             out.append(para)
             continue
-        block = readings[found]
-        parts = [(run.text, (run.em, run.strong, run.code, run.href)) for run in block.runs]
-        out.append(Block(para, runs=_respace(parts, para), **block._fields()))
-        pos = found + 1
+        block, start = readings[found], used if found == pos else 0
+        parts = [
+            (part, (run.em, run.strong, run.code, run.href))
+            for run, (first, last) in zip(block.runs, _run_spans(block.runs), strict=True)
+            if (part := _squashed_slice(run.text, max(start - first, 0), start + len(key) - first))
+            and last > start
+        ]
+        whole = start == 0 and len(key) == len(squashed[found])
+        fields = block._fields() | ({} if start == 0 else {"figures": ()})
+        if not whole and block.kind == "pre":  # preformatted text read line by line: paragraphs
+            fields["kind"] = "p"
+        out.append(Block(para, runs=_respace(parts, para), **fields))
+        pos, used = (found + 1, 0) if start + len(key) >= len(squashed[found]) else (found, start + len(key))
     return out
+
+
+def _run_spans(runs: tuple[Run, ...]) -> Iterator[tuple[int, int]]:
+    """Where each run starts and ends in its block's text, whitespace aside."""
+    first = 0
+    for run in runs:
+        last = first + len(_squash(run.text))
+        yield first, last
+        first = last
+
+
+def _squashed_slice(text: str, start: int, stop: int) -> str:
+    """The part of `text` that holds its characters `start` to `stop`, whitespace aside."""
+    kept = [i for i, char in enumerate(text) if _squash(char)]
+    stop = min(stop, len(kept))
+    return text[kept[start] : kept[stop - 1] + 1] if start < stop else ""
 
 
 def read_paragraphs(node: LexborNode, base: str | None, structured: bool) -> list[str]:

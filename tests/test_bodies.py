@@ -226,3 +226,28 @@ def test_site_cleaner_figures_without_the_chrome_ones() -> None:
             "height": 464,
         }
     ]
+
+
+def test_generic_lines_of_one_block_keep_their_formatting() -> None:
+    """Preformatted text is a paragraph per line in the generic cleaner's text: each line keeps its part of
+    the block's links, in the structured bodies and `links` (as paragraphs: lines cut at the source's
+    line breaks are no preformatted block)."""
+    notice = """<pre>
+    --  The harbour master said the quay would reopen on Monday morning, weather
+        permitting, after the divers finished their survey. Boats with a berth may
+        return <a href="/notices/berths">from noon</a>, and the fuel pontoon opens at two.
+</pre>"""
+    page = STORY.replace("<h2>What is new</h2>", notice + "<h2>What is new</h2>")
+    url = "https://harbourtimes.example/news/2026/quay-market"
+    text = extract(page, url).body
+    assert "reopen on Monday morning, weather\n\npermitting, after the" in text
+    article = extract(page, url, body="markdown", with_=BOTH)
+    assert (
+        "\\-- The harbour master said the quay would reopen on Monday morning, weather\n\npermitting, after "
+        "the divers finished their survey. Boats with a berth may\n\nreturn "
+        "[from noon](<https://harbourtimes.example/notices/berths>), and the fuel pontoon opens at two."
+    ) in article.body
+    assert ("from noon", "https://harbourtimes.example/notices/berths") in [
+        (link.text, link.url) for link in article.links or []
+    ]
+    assert markdown_paragraphs(article.body) == text.split("\n\n")
