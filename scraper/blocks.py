@@ -55,8 +55,9 @@ class Block(str):
 
     `kind`: "p", "h" (heading, `level` 1-6), "li" (list item, `level` its nesting depth from 1,
     `ordered`), "quote" (a paragraph of a blockquote), "pre" (preformatted), "cell" (a table cell,
-    `header` for th, `row_start` for the first cell of a row). `runs` hold its text with inline
-    formatting (joined, they are the text); `figures` are the images shown just before it."""
+    `header` for th, `row_start` for the first cell of a row), "row" (a table row read as one paragraph,
+    `| a | b |`: its `cells` are cell blocks, which hold its formatting). `runs` hold its text with
+    inline formatting (joined, they are the text); `figures` are the images shown just before it."""
 
     kind: str
     level: int
@@ -65,6 +66,7 @@ class Block(str):
     row_start: bool
     runs: tuple[Run, ...]
     figures: tuple[Figure, ...]
+    cells: tuple[Block, ...]
 
     def __new__(
         cls,
@@ -77,12 +79,14 @@ class Block(str):
         header: bool = False,
         row_start: bool = False,
         figures: tuple[Figure, ...] = (),
+        cells: tuple[Block, ...] = (),
     ) -> Block:
         block = super().__new__(cls, text)
         block.kind, block.level, block.ordered = kind, level, ordered
         block.header, block.row_start = header, row_start
         block.runs = runs if runs is not None else ((Run(text),) if text else ())
         block.figures = figures
+        block.cells = cells
         return block
 
     def _fields(self) -> dict[str, Any]:
@@ -93,6 +97,7 @@ class Block(str):
             "header": self.header,
             "row_start": self.row_start,
             "figures": self.figures,
+            "cells": self.cells,
         }
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickled with its structure (worker processes)
@@ -375,7 +380,10 @@ def align(paras: list[str], readings: list[Block]) -> list[str]:
         if found is None:
             found = next((i for i, text in enumerate(rest, pos) if key and text.startswith(key)), None)
         if found is None:
-            out.append(para)
+            row = _row(para, readings, squashed, pos + (used > 0))
+            out.append(para if row is None else row[0])
+            if row is not None:
+                pos, used = row[1], 0
             continue
         block, start = readings[found], used if found == pos else 0
         parts = [
@@ -391,6 +399,20 @@ def align(paras: list[str], readings: list[Block]) -> list[str]:
         out.append(Block(para, runs=_respace(parts, para), **fields))
         pos, used = (found + 1, 0) if start + len(key) >= len(squashed[found]) else (found, start + len(key))
     return out
+
+
+def _row(para: str, readings: list[Block], squashed: list[str], pos: int) -> tuple[Block, int] | None:
+    """A table row of the plain reading (`| a | b |`, one paragraph) as a "row" block of the cells of the
+    structured reading that say its cells, the first of them at or after `pos`; with the index after
+    them. None when it is no row, or no run of cells says it."""
+    keys = [key for segment in para.split("|") if (key := _squash(segment))]
+    if not para.startswith("|") or not keys:
+        return None
+    for first in range(pos, len(readings) - len(keys) + 1):
+        cells = tuple(readings[first : first + len(keys)])
+        if squashed[first : first + len(keys)] == keys and all(c.kind == "cell" for c in cells):
+            return Block(para, "row", figures=cells[0].figures, cells=cells), first + len(keys)
+    return None
 
 
 def _run_spans(runs: tuple[Run, ...]) -> Iterator[tuple[int, int]]:

@@ -48,7 +48,7 @@ def _block(para: str) -> Block:
 
 def _groups(paras: list[str]) -> Iterator[tuple[str, list[Block]]]:
     """Consecutive blocks that render as one element: a list, a blockquote, a table; else one each."""
-    merged = {"li": "list", "quote": "quote", "cell": "table"}
+    merged = {"li": "list", "quote": "quote", "cell": "table", "row": "table"}
     for key, group in groupby(map(_block, paras), key=lambda b: merged.get(b.kind, b.kind)):
         members = list(group)
         if key in merged.values():
@@ -208,6 +208,9 @@ def _md_table(cells: list[Block]) -> str:
 def _rows(cells: list[Block]) -> list[list[Block]]:
     rows: list[list[Block]] = []
     for cell in cells:
+        if cell.kind == "row":  # a row the generic cleaner read as one paragraph
+            rows.append(list(cell.cells))
+            continue
         if cell.row_start or not rows:
             rows.append([])
         rows[-1].append(cell)
@@ -307,10 +310,11 @@ def _html_table(cells: list[Block]) -> str:
 def links(paras: list[str]) -> list[Link]:
     """The article's links: each linked stretch of its text, with its absolute address."""
     found = []
-    for para in map(_block, paras):
-        for href, group in groupby(para.runs, key=lambda run: run.href):
-            if href and (text := " ".join("".join(run.text for run in group).split())):
-                found.append(Link(text, href))
+    for block in map(_block, paras):
+        for para in block.cells or (block,):  # a table row: its cells
+            for href, group in groupby(para.runs, key=lambda run: run.href):
+                if href and (text := " ".join("".join(run.text for run in group).split())):
+                    found.append(Link(text, href))
     return found
 
 

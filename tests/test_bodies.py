@@ -251,3 +251,29 @@ def test_generic_lines_of_one_block_keep_their_formatting() -> None:
         (link.text, link.url) for link in article.links or []
     ]
     assert markdown_paragraphs(article.body) == text.split("\n\n")
+
+
+def test_generic_table_rows_are_a_table() -> None:
+    """The generic cleaner's text gives a table row as one paragraph (`| a | b |`): the structured bodies
+    show the rows as a table, with the links of its cells."""
+    table = (
+        "<table><tr><th>Stall</th><th>Opens</th></tr><tr><td><a href='/stalls/fish'>Quist fish</a></td>"
+        "<td>7.00, Tuesday to Saturday</td></tr><tr><td>Harbour bakery</td><td>6.30, every day</td></tr>"
+        "</table>"
+    )
+    page = STORY.replace("<h2>What is new</h2>", table + "<h2>What is new</h2>")
+    url = "https://harbourtimes.example/news/2026/quay-market"
+    text = extract(page, url).body
+    assert "\n\n| Stall | Opens |\n\n| Quist fish | 7.00, Tuesday to Saturday |\n\n" in text
+    article = extract(page, url, body="markdown", with_=BOTH)
+    assert (
+        "| Stall | Opens |\n|---|---|\n| [Quist fish](<https://harbourtimes.example/stalls/fish>) | "
+        "7.00, Tuesday to Saturday |\n| Harbour bakery | 6.30, every day |"
+    ) in article.body
+    assert ("Quist fish", "https://harbourtimes.example/stalls/fish") in [
+        (link.text, link.url) for link in article.links or []
+    ]
+    html = extract(page, url, body="html").body
+    assert "<table><tr><th>Stall</th><th>Opens</th></tr><tr><td><a href=" in html
+    assert _same_text(markdown_paragraphs(article.body), text)
+    assert _same_text(html_paragraphs(html), text)
