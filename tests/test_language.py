@@ -51,7 +51,6 @@ def _page(paragraphs: list[str], html_attrs: str = "", head: str = "") -> str:
         ("zh-Hant-TW", "zh"),
         ("yue", "yue"),  # a three-letter subtag of the registry
         ("utf-8", None),  # Content-Language: utf-8
-        ("en-", None),
         ("xx", None),  # well-formed, not in the registry
         ("und", None),  # undetermined is no language
         ("", None),
