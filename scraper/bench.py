@@ -20,7 +20,7 @@ from scraper.article import Article
 from scraper.bench_score import Scores
 from scraper.decode import decode
 from scraper.errors import ExtractError
-from scraper.pipeline import build_article, explain, extract, learn, parse, registered_domain
+from scraper.pipeline import analyse, build_article, extract, learn, parse, registered_domain
 from scraper.templates import TemplateStore
 from scraper.text import join_paragraphs
 
@@ -82,7 +82,7 @@ def with_body(body: str, with_: tuple[str, ...]) -> tuple[str, Extractor]:
     markdown syntax or link addresses."""
 
     def structured(html: str, url: str | None) -> Prediction:
-        page, cleaned = explain(html, url, structured=True)
+        page, cleaned = analyse(html, url, structured=True)
         article = build_article(page, cleaned, body=body, with_=with_)
         return _prediction(article, join_paragraphs(cleaned.paragraphs) if cleaned.is_article else "")
 
