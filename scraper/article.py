@@ -48,6 +48,25 @@ class Image:
 
 
 @dataclass(slots=True)
+class Link:
+    """A link in the article's text: its words and its absolute address."""
+
+    text: str
+    url: str
+
+
+@dataclass(slots=True)
+class BodyImage:
+    """An image in the article's text: its absolute address and what the page says of it."""
+
+    url: str
+    alt: str | None = None
+    caption: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(slots=True)
 class CleanerInfo:
     name: str
     version: str
@@ -73,8 +92,10 @@ class Article:
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     image: Image | None = None
-    body_format: str = "text"  # what `body` is written in: text (markdown and html on request)
+    body_format: str = "text"  # what `body` is written in: text, markdown or html (on request)
     body: str = ""
+    links: list[Link] | None = None  # the article's links, when asked for (else None)
+    images: list[BodyImage] | None = None  # the article's images, when asked for (else None)
     word_count: int = 0
     credit: str | None = None
     is_article: bool = False
@@ -100,6 +121,10 @@ class Article:
             data["image"] = Image(**data["image"])
         if data.get("cleaner") is not None:
             data["cleaner"] = CleanerInfo(**data["cleaner"])
+        if data.get("links") is not None:
+            data["links"] = [Link(**link) for link in data["links"]]
+        if data.get("images") is not None:
+            data["images"] = [BodyImage(**image) for image in data["images"]]
         return cls(**data)
 
 

@@ -3,7 +3,8 @@
 
 Extraction is CPU work, so it runs in worker processes (`spiders.workers`, one per core by default):
 the reactor keeps downloading while pages are cleaned. Then the crawl state decides what is emitted:
-pages that are not articles, articles older than `since`, and articles already emitted with the same
+pages that are not articles, articles in none of `ARTICLE_LANGUAGES` (when set), articles older than
+`since`, and articles already emitted with the same
 content (by canonical URL) are dropped; the rest are recorded and, with `ARTICLES_FILE`, appended to
 that file (`.gz`, `.zst`: compressed), or with `ARTICLES_DB` (`sqlite:///FILE`, `postgresql://...`)
 upserted into that database in batches (see `spiders.jsonl` for how a killed crawl settles both). Every
@@ -25,9 +26,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from twisted.internet.task import LoopingCall
 
+from scraper import language
 from scraper.errors import ExtractError, WriteError
 from scraper.limits import PageTimeout, time_limit
 from scraper.pipeline import extract, judges, site_fallback
+from scraper.render import check_options
 from scraper.sinks.database import DatabaseSink
 from spiders.jsonl import Appender, recover
 from spiders.news import NewsSpider
@@ -37,11 +40,19 @@ from spiders.workers import WorkerDied, WorkerPool
 
 
 def extract_page(
-    body: bytes, url: str, content_type: str | None, fetched_at: str | None, timeout: float
+    body: bytes,
+    url: str,
+    content_type: str | None,
+    fetched_at: str | None,
+    timeout: float,
+    body_format: str = "text",
+    with_: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Runs in a worker process; a page that takes longer than `timeout` seconds fails."""
     with time_limit(timeout):
-        return extract(body, url, content_type=content_type, fetched_at=fetched_at).to_dict()
+        return extract(
+            body, url, content_type=content_type, body=body_format, with_=with_, fetched_at=fetched_at
+        ).to_dict()
 
 
 def verdict_of(article: dict[str, Any]) -> Verdict:
@@ -59,6 +70,7 @@ def _warm_up() -> None:
     and at a lower priority any other busy process on the machine starved it (measured beside one
     CPU-bound process: 107 articles/s at nice 5, 143 at normal priority; on an idle machine, equal)."""
     extract(b"<html><body><p>warm up</p></body></html>")
+    language.load()
 
 
 def _drop(reason: str) -> DropItem:
@@ -76,6 +88,13 @@ class ArticlePipeline:
         if self.path and self.database_url:
             raise ValueError("ARTICLES_FILE and ARTICLES_DB are both set: give the crawl one output")
         self.limit = settings.getint("CLOSESPIDER_ITEMCOUNT")  # also enforced here: in-flight items
+        self.body = settings.get("ARTICLE_BODY") or "text"
+        self.extras = tuple(settings.getlist("ARTICLE_WITH"))
+        check_options(self.body, self.extras)
+        try:
+            self.languages = language.parse_languages(settings.getlist("ARTICLE_LANGUAGES"))
+        except ValueError as error:
+            raise ValueError(f"ARTICLE_LANGUAGES: {error}") from None
         self.emitted = 0
         self.pool: WorkerPool | None = None
         self.out: Appender | None = None
@@ -151,7 +170,13 @@ class ArticlePipeline:
         assert self.pool is not None
         try:
             article = await self.pool.run(
-                item["body"], item["url"], item["content_type"], item["fetched_at"], self.timeout
+                item["body"],
+                item["url"],
+                item["content_type"],
+                item["fetched_at"],
+                self.timeout,
+                self.body,
+                self.extras,
             )
         except PageTimeout as error:
             self._count("errors/article/extract_timeout")
@@ -170,6 +195,10 @@ class ArticlePipeline:
             self.state.mark_fetched(urls, lastmod, verdict)
             self._count("not_articles")
             raise _drop(f"not an article: {item['url']}")
+        if not language.kept(article["language"], self.languages):
+            self.state.mark_fetched(urls, lastmod, verdict)
+            self._count("skipped_language")
+            raise _drop(f"language {article['language']} not in ARTICLE_LANGUAGES: {item['url']}")
         if is_newer(since, article["published"]):
             self.state.mark_fetched(urls, lastmod, verdict)
             self._count("skipped_old")

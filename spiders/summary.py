@@ -32,7 +32,14 @@ logger = logging.getLogger(__name__)
 PREFIX = "crawl/"
 DISCOVERY, ARTICLE = "discovery", "article"  # the roles of requests, and the error groups
 ROLE = "role"  # the request meta key that holds its role
-SKIPS = ("skipped_seen", "skipped_unchanged", "skipped_old", "not_articles", "skipped_non_html")
+SKIPS = (
+    "skipped_seen",
+    "skipped_unchanged",
+    "skipped_old",
+    "not_articles",
+    "skipped_non_html",
+    "skipped_language",
+)
 STATE = PREFIX + "state"  # where the crawl state is (a path, or a URI without its password)
 WRITE_ERROR = PREFIX + "write_error"  # "FILE: reason" of the write that stopped the crawl
 FALLBACK = PREFIX + "cleaner_fallback/"  # + site: pages its site cleaner left to the generic one
@@ -119,7 +126,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"pages fetched {summary['pages_fetched']}, articles emitted {summary['articles_emitted']}",
         f"skipped: seen {summary['skipped_seen']}, unchanged {summary['skipped_unchanged']}, "
         f"older than --since {summary['skipped_old']}, not articles {summary['not_articles']}, "
-        f"not HTML {summary['skipped_non_html']}",
+        f"not HTML {summary['skipped_non_html']}, not in --lang {summary['skipped_language']}",
         *(
             [f"{known} pages skipped as fetched or emitted before; state: {summary['state']}"]
             if (known := summary["skipped_seen"] + summary["skipped_unchanged"])

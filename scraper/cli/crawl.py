@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from scraper.cli.options import add_body_arguments, add_language_argument
 from scraper.dates import normalise_date
 from scraper.errors import UsageError, WriteError
 from scraper.sinks import format_of
@@ -36,7 +37,7 @@ line redrawn in place on a terminal, else a line every PROGRESS_INTERVAL seconds
 
 The summary on standard error separates discovery errors (a sitemap, feed or section page that could not
 be read: the articles it lists are missing), article errors (one page each) and skips (seen, unchanged,
-older than --since, not articles, not HTML), and ends with the exit status:
+older than --since, not articles, not HTML, not in --lang), and ends with the exit status:
    0  complete (also when there was nothing new)
    1  complete, but some article pages failed
    2  usage error
@@ -123,6 +124,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="archive an article page fetched again with an unchanged payload as a revisit record",
     )
     parser.add_argument("--user-agent", metavar="UA", help="identify your crawler (with a contact)")
+    add_body_arguments(parser)
+    add_language_argument(parser)
     parser.add_argument(
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="any Scrapy setting"
     )
@@ -190,6 +193,12 @@ def run(args: argparse.Namespace) -> int:
         overrides["WARC_MAX_SIZE"] = args.warc_max_size
     if args.warc_revisits:
         overrides["WARC_REVISITS"] = True
+    if args.body != "text":
+        overrides["ARTICLE_BODY"] = args.body
+    if args.extras:
+        overrides["ARTICLE_WITH"] = list(args.extras)
+    if args.lang:
+        overrides["ARTICLE_LANGUAGES"] = sorted(args.lang)
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep:
