@@ -53,6 +53,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaners.boilerplate import DROP_SELECTORS, credit_of, dateline_of, drop_text, trailing_credit
 from scraper.article import word_count
+from scraper.blocks import as_paragraphs, keep_dropped_figures, with_text
 from scraper.bylines import split_authors
 from scraper.dates import normalise_date
 from scraper.page import Cleaned, Page  # the contract, re-exported for site modules
@@ -176,6 +177,13 @@ class SiteCleaner:
     def domains(self) -> tuple[str, ...]:
         return self.site.domains
 
+    @property
+    def version(self) -> str:
+        """The cleaner's version: its layouts' versions, newest first. Adding a layout (a redesign) or
+        renaming one (give a layout a new version when its rules change) changes it, and a crawl then
+        re-judges the pages this cleaner could not read (`scraper.pipeline.judges`)."""
+        return ",".join(layout.version for layout in self.layouts)
+
     def layout_for(self, tree: LexborHTMLParser) -> Layout | None:
         return next((layout for layout in self.layouts if tree.css_first(layout.body) is not None), None)
 
@@ -204,7 +212,9 @@ class SiteCleaner:
             result.authors = names
         if layout.tags and (tags := list(dict.fromkeys(_texts(tree, layout.tags)))):
             result.tags = tags
-        lead = [p for node in (tree.css(layout.lead) if layout.lead else []) for p in paragraphs(node)]
+        lead = as_paragraphs(
+            [p for node in (tree.css(layout.lead) if layout.lead else []) for p in page.paragraphs(node)]
+        )
         quotes = (
             {p for node in tree.css(layout.pull_quotes) for p in paragraphs(node)}
             if layout.pull_quotes
@@ -212,12 +222,15 @@ class SiteCleaner:
         )
         body = tree.css_first(layout.body)
         assert body is not None  # the layout was chosen for it
+        if page.structured:
+            keep_dropped_figures(body, layout.drop + DROP_SELECTORS, page.base)
         drop_inside(body, layout.drop + DROP_SELECTORS, result.removed)
-        body_paras = paragraphs(body)
-        result.paragraphs = drop_pull_quotes(self._filter(lead + body_paras, layout, result), quotes, result)
+        body_paras = page.paragraphs(body)
+        paras = lead_once_first(lead, body_paras, result)
+        result.paragraphs = drop_pull_quotes(self._filter(paras, layout, result), quotes, result)
         # The dateline opens the body proper, after any standfirst bullets.
-        if result.dateline is None and body_paras:
-            result.dateline = dateline_of(body_paras[0], tuple(map(re.compile, layout.dateline_text)))
+        if result.dateline is None and (story := paras[len(lead) :]):
+            result.dateline = dateline_of(story[0], tuple(map(re.compile, layout.dateline_text)))
         if self.hook:
             self.hook(page, result)
         result.is_article = word_count(" ".join(result.paragraphs)) >= layout.min_words
@@ -246,6 +259,27 @@ def _folded(text: str) -> str:
     return " ".join(text.casefold().replace("’", "'").split()).strip(" .,;:!?\"'“”")
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(word.casefold() for word in _WORD.findall(text))
+
+
+def lead_once_first(lead: list[str], body: list[str], result: Cleaned) -> list[str]:
+    """The standfirst (summary bullets, dek) once and first, then the body: a body paragraph that says
+    a standfirst paragraph again word for word goes (pages that print the bullets inside the story
+    too). A body paragraph that holds a bullet and says more is the story's own, and stays."""
+    said = {words for para in lead if (words := _words(para))}
+    kept = []
+    for para in body:
+        if _words(para) in said:
+            result.removed.append(("standfirst repeated", para))
+        else:
+            kept.append(para)
+    return lead + kept
+
+
 def drop_pull_quotes(paras: list[str], quotes: set[str], result: Cleaned) -> list[str]:
     """A pull quote repeats a sentence of the text; a quotation found nowhere else in the text stays."""
     kept = []
@@ -264,6 +298,7 @@ def pop_credits(paras: list[str], result: Cleaned, extra: tuple[re.Pattern[str],
         result.removed.append(("credit", paras.pop()))
         result.credit = credit if result.credit is None else f"{credit}; {result.credit}"
     if paras and (split := trailing_credit(paras[-1])):
-        paras[-1], credit = split
+        text, credit = split
+        paras[-1] = with_text(paras[-1], text)
         result.removed.append(("credit", credit))
         result.credit = credit if result.credit is None else f"{credit}; {result.credit}"

@@ -3,6 +3,7 @@ Names come without "By", one per author, each once."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -52,16 +53,92 @@ def read_authors(
     return split_authors(authors or _byline(tree, site_name))
 
 
+# Between two authors: "Jane Doe; John Roe", "Jane Doe & John Roe", "Jane Doe und John Roe".
+_BETWEEN = re.compile(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*")
+# What follows a name after a comma without being another name: "John Smith, Jr.".
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md"})
+# The writer's code in parentheses after the name: "Elena Oberholzer (obe)", "Jane Doe (jd/dpa)".
+_CODE = re.compile(r"\s*\(\w{1,5}(?:\s*[/,]\s*\w{1,5})*\)$")
+# Lowercase words that belong to a name: particles ("Ursula von der Leyen", "Mohammed bin Salman") and
+# elided ones ("Carlo d'Angelo", "Bashar al-Assad").
+_PARTICLES = frozenset(
+    "al ben bin da das de del della der den di do dos du el ibn la le st ten ter van von zu".split()
+)
+_ELIDED = re.compile(r"^[a-z]{1,3}['’-]\w")
+_TAG = re.compile(r"<[^<>]+>")
+_INITIALS = 4  # letters of an editor's initials ("ku", "obe")
+_NAME_WORDS = 4  # a longer part without two capitalised words in a row is no name
+
+
 def split_authors(names: list[str]) -> list[str]:
     """Clean byline strings into a de-duplicated list of names."""
     out: list[str] = []
     for raw in names:
-        raw = _BY.sub("", fold_whitespace(raw))
-        for name in re.split(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*|,\s+(?=\S+\s+\S+)", raw):
-            name = name.strip(" ,.")
-            if name and not name.startswith("http") and name.lower() not in {n.lower() for n in out}:
-                out.append(name)
+        # Some CMSs escape entities twice ("Redacci&oacute;n") or put markup in a JSON-LD name.
+        raw = _BY.sub("", fold_whitespace(_TAG.sub(" ", html.unescape(raw))))
+        for part in _BETWEEN.split(raw):
+            for name in _comma_separated(part):
+                name = _name_in(_CODE.sub("", _BY.sub("", name).strip(" ,.")))
+                if name and name.lower() not in {n.lower() for n in out}:
+                    out.append(name)
     return out
+
+
+def _comma_separated(text: str) -> list[str]:
+    """Names separated by commas: "Anna Trechsel, Sweidah", "Jane Doe, John Roe"; but "Doe, Jane" (two
+    single words: a name written surname first) and "John Smith, Jr." are one name each."""
+    merged: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        single = len(part.split()) == 1
+        if merged and (part.lower().strip(".") in _SUFFIXES or (single and len(merged[-1].split()) == 1)):
+            merged[-1] += f", {part}"
+        elif part:
+            merged.append(part)
+    return merged
+
+
+def _case(word: str) -> str:
+    """How a word of a byline is written: "lower" (a word that is no part of a name), "name"
+    (capitalised, or a particle of a name), "other" (punctuation, numbers: between names) or
+    "neutral" (an abbreviation: "e.V.", "med.", "a.")."""
+    if not any(c.isalpha() for c in word):
+        return "other"
+    if "." in word:
+        return "neutral"
+    if word[0].islower() and word.lower() not in _PARTICLES and not _ELIDED.match(word):
+        return "lower"
+    return "name"
+
+
+def _name_in(text: str) -> str | None:
+    """The name in a byline part. Names are capitalised (in scripts that have case), so lowercase
+    words beside capitalised ones tell a phrase around a name: a job title or a place with the name
+    ("Vilniaus universiteto profesorius Jonas Petraitis", "Jane Doe in Paris": its longest run of two
+    or more capitalised words), or no name at all: an editor's initials before the place the story
+    was filed from ("ku Frankfurt"), a job title (more words than a name). A short part stays as it
+    is ("FOCUS online", "Guardian staff reporter", "revamp-it Webteam"), and so does one written all
+    in lowercase. A link or a parenthesised remark ("(Image: Getty Images)") is no name."""
+    words = text.split()
+    if not words or text.startswith(("http", "(")):
+        return None
+    cases = [_case(word) for word in words]
+    if "lower" not in cases or "name" not in cases:
+        return text
+    runs: list[list[int]] = [[]]
+    for index, case in enumerate(cases):
+        if case in ("lower", "other"):
+            runs.append([])
+        else:
+            runs[-1].append(index)
+
+    def capitalised(run: list[int]) -> int:
+        return sum(cases[i] == "name" and words[i][0].isupper() for i in run)
+
+    longest = max(runs, key=capitalised)
+    if capitalised(longest) >= 2:
+        return " ".join(words[i] for i in longest)
+    initials = cases[0] == "lower" and words[0].isalpha() and len(words[0]) <= _INITIALS
+    return None if initials or len(words) > _NAME_WORDS else text
 
 
 def _looks_like_name(text: str, site_name: str | None) -> bool:

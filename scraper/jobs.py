@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scraper import pipeline
-from scraper.page import Cleaned
+from scraper.language import kept
 from scraper.sources import Item, RawPage, Unreadable
 from scraper.templates import TemplateStore
-
-EXPLAIN_TEXT_CHARS = 100
 
 
 @dataclass(slots=True)
@@ -27,6 +25,7 @@ class Outcome:
     fallback: str | None = None  # the site whose cleaner could not clean the page (the generic one did)
     article: bool = False  # the page is an article (`is_article`), not a front or a listing
     lost: bool = False  # the input could not be read from here on (`Unreadable.lost`)
+    skipped_language: str | None = None  # the article's language, not among those wanted: not written
 
 
 def source_of(item: Item) -> str:
@@ -50,20 +49,38 @@ def load_templates(path: Path | None) -> None:
     _store = TemplateStore.load(path) if path else None
 
 
-def clean_page(item: Item, *, explain: bool = False) -> Outcome:
+def clean_page(
+    item: Item,
+    *,
+    explain: bool = False,
+    body: str = "text",
+    with_: tuple[str, ...] = (),
+    languages: frozenset[str] = frozenset(),
+) -> Outcome:
     """One page to one article line. What `extract` does, keeping the cleaner's result for --explain.
     With templates, the store learned every input page in the first pass, so learning the page again
-    here changes nothing."""
+    here changes nothing. `body`, `with_` as for `extract`; an article in none of the `languages` (when
+    given) is not written, only counted ("unknown" when its language is)."""
     if isinstance(item, Unreadable):
         return Outcome(item.source, error=item.reason, lost=item.lost)
-    page, cleaned = pipeline.explain(item.html, item.url, content_type=item.content_type, templates=_store)
-    article = pipeline.build_article(page, cleaned)
+    explained = pipeline.explain(
+        item.html,
+        item.url,
+        content_type=item.content_type,
+        templates=_store,
+        body=body,
+        with_=with_,
+        fetched_at=item.fetched_at,
+    )
+    article = explained.article
+    wanted = kept(article.language, languages)
     return Outcome(
         item.source,
-        article.to_json(),
-        explain=explanation(item.source, cleaned) if explain else None,
+        article.to_json() if wanted else None,
+        explain=explained.listing(item.source) if explain else None,
         fallback=pipeline.site_fallback(article.site, article.cleaner.fallback_from),
-        article=article.is_article,
+        article=article.is_article and wanted,
+        skipped_language=None if wanted else article.language or "unknown",
     )
 
 
@@ -74,19 +91,3 @@ def read_template(item: Item) -> Outcome:
     if isinstance(item, RawPage):
         outcome.template = pipeline.template_entry(pipeline.parse(item.html, item.url, item.content_type))
     return outcome
-
-
-def explanation(source: str, cleaned: Cleaned) -> str:
-    """The page's source and cleaner, then one line per removed block: `[rule]` then its text."""
-    removed = cleaned.removed
-    head = f"{source}: cleaner {cleaned.cleaner} {cleaned.version}, "
-    if not removed:
-        return head + "nothing removed"
-    width = max(len(rule) for rule, _ in removed) + 2
-    lines = [head + f"removed {len(removed)} block{'s' if len(removed) > 1 else ''}:"]
-    for rule, text in removed:
-        text = " ".join(text.split())
-        if len(text) > EXPLAIN_TEXT_CHARS:
-            text = text[: EXPLAIN_TEXT_CHARS - 1] + "…"
-        lines.append(f"  {f'[{rule}]':<{width}} {text}")
-    return "\n".join(lines)

@@ -92,14 +92,21 @@ def _types(obj: dict[str, Any]) -> set[str]:
 
 
 def names(value: Any) -> list[str]:
-    """Names from a JSON-LD person/organisation value (string, object, or a list of them)."""
-    items = value if isinstance(value, list) else [value]
+    """Names from a JSON-LD person/organisation value: a string, an object, or lists of them, nested
+    too (`[[{"@type": "Person", "name": ...}]]`), each object by its own name, never its printed form."""
     found = []
-    for item in items:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list):
+            pending.extend(reversed(item))
+            continue
         name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, list):
-            name = " ".join(str(n) for n in name)
-        if isinstance(name, str) and (name := fold_whitespace(name)) and not name.startswith("http"):
+        if isinstance(name, list) and all(isinstance(part, str) for part in name):
+            name = " ".join(name)  # a name given in parts
+        if isinstance(name, list | dict):
+            pending.append(name)  # a person where its name should be
+        elif isinstance(name, str) and (name := fold_whitespace(name)) and not name.startswith("http"):
             found.append(name)
     return found
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+import langcodes
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper import jsonld
@@ -31,7 +32,7 @@ class Metadata:
     authors: list[str] = field(default_factory=list)
     published: str | None = None  # as the page states it; the article's is `scraper.dates.published`
     modified: str | None = None
-    language: str | None = None
+    language: str | None = None  # the declared language, when it is a valid subtag (`language_subtag`)
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     image: str | None = None
@@ -132,6 +133,12 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
     image = tags.first("og:image", "og:image:url", "twitter:image") or first_str(article.get("image"))
     body = article.get("articleBody")
     count = article.get("wordCount")
+    # The first that names a language: a page may carry a charset or a placeholder in one of them.
+    languages = (
+        html_node.attributes.get("lang") if html_node else None,
+        *(tags.first(key) for key in ("og:locale", "content-language", "language")),
+        first_str(article.get("inLanguage")),
+    )
     return Metadata(
         canonical_url=canonical_url,
         site_name=site_name,
@@ -141,9 +148,7 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         authors=read_authors(tree, article, tags.all("author") + tags.all("article:author"), site_name),
         published=stated_date(published, tree),
         modified=normalise_date(first_str(article.get("dateModified")) or tags.first(*_MODIFIED_TAGS)),
-        language=_language(html_node.attributes.get("lang") if html_node else None)
-        or _language(tags.first("og:locale", "content-language", "language"))
-        or _language(first_str(article.get("inLanguage"))),
+        language=next((code for code in map(language_subtag, languages) if code), None),
         section=tags.first("article:section") or first_str(article.get("articleSection")),
         tags=_keywords(tags, article),
         image=urljoin(base, image) if image and base else image,
@@ -161,11 +166,31 @@ def _canonical_url(candidate: str | None, base: str | None) -> str | None:
     return None
 
 
-def _language(value: str | None) -> str | None:
+# Registered subtags that name no language: undetermined, multiple, uncoded, no linguistic content.
+_NO_LANGUAGE = frozenset({"und", "mul", "mis", "zxx"})
+
+
+def language_subtag(value: str | None) -> str | None:
+    """The primary language subtag of a language tag as pages write it ('en' of 'en-GB', 'en_US', 'EN',
+    'eng'), or None when it is no language of the IANA subtag registry:
+    'utf-8' (a charset in Content-Language), 'x-default', 'und', a private-use 'qaa'. Of a list
+    ('de, en'), the first."""
     if not value:
         return None
-    primary = re.split(r"[-_]", value.strip())[0].lower()
-    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
+    primary = re.split(r"[-_,;\s]", value.strip(), maxsplit=1)[0]
+    if not primary.isascii() or not primary.isalpha():
+        return None
+    try:
+        # As written when it is registered ('tl' stays Tagalog), else as the registry's own code ('eng').
+        language = langcodes.Language.get(primary, normalize=False)
+        if not language.is_valid():
+            language = langcodes.Language.get(primary)
+    except langcodes.LanguageTagError:
+        return None
+    code = language.language
+    if not language.is_valid() or not code or code in _NO_LANGUAGE or "qaa" <= code <= "qtz":
+        return None
+    return code
 
 
 def _keywords(tags: _MetaTags, article: dict[str, Any]) -> list[str]:

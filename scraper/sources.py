@@ -38,6 +38,8 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/1."
 _SCAN_BLOCK = 1024 * 1024
+_SNIFF_BYTES = 1024
+_HTML_TAGS = (b"<!doctype html", b"<html", b"<head", b"<body")
 _READ_ERRORS = read_errors()
 
 
@@ -49,6 +51,7 @@ class RawPage:
     html: bytes | str
     url: str | None = None
     content_type: str | None = None
+    fetched_at: str | None = None  # the WARC-Date of a WARC record, a dump record's "fetched_at"
 
 
 @dataclass(slots=True)
@@ -93,20 +96,43 @@ def is_gzipped_warc(path: str) -> bool:
     return _name(path).endswith(".warc.gz")
 
 
-def _is_input(name: str) -> bool:
-    return name.lower().endswith(PAGE_SUFFIXES + DUMP_SUFFIXES)
+def _is_input(path: str) -> bool:
+    """A page or dump by its name; a file of another name (`.shtml`, `.php`, `.aspx`, none at all, as
+    wget and browser mirrors save pages) by its first bytes."""
+    return path.lower().endswith(PAGE_SUFFIXES + DUMP_SUFFIXES) or _looks_like_html(path)
 
 
-def expand(paths: Iterable[str], outputs: Container[str] = ()) -> Iterator[str]:
+def _looks_like_html(path: str) -> bool:
+    """Whether the file starts as an HTML document: markup first (after a BOM and blanks), with a
+    doctype, `<html>`, `<head>` or `<body>` in its first bytes. A file that cannot be read counts as a
+    page, so that reading it reports why."""
+    try:
+        with open(path, "rb") as stream:
+            start = stream.read(_SNIFF_BYTES)
+    except OSError:
+        return True
+    start = start.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    return start.startswith(b"<") and any(tag in start for tag in _HTML_TAGS)
+
+
+def expand(
+    paths: Iterable[str], outputs: Container[str] = (), skipped: list[str] | None = None
+) -> Iterator[str]:
     """The files behind the arguments, in argument order; folders recursively in sorted order, keeping
-    only page and dump files (a folder of samples also holds their expected JSON) that are not one of
-    the run's own `outputs` (real paths: `clean dumps/ -o dumps/out.jsonl` must not read its output)."""
+    only pages and dumps (a folder of samples also holds their expected JSON; the others are added to
+    `skipped`) that are not one of the run's own `outputs` (real paths: `clean dumps/ -o dumps/out.jsonl`
+    must not read its output)."""
     for path in paths:
         if path != STDIN and not is_url(path) and os.path.isdir(path):
             for folder, dirs, files in os.walk(path):
                 dirs.sort()
-                found = (os.path.join(folder, name) for name in sorted(files) if _is_input(name))
-                yield from (file for file in found if os.path.realpath(file) not in outputs)
+                for file in (os.path.join(folder, name) for name in sorted(files)):
+                    if os.path.realpath(file) in outputs:
+                        continue
+                    if _is_input(file):
+                        yield file
+                    elif skipped is not None:
+                        skipped.append(file)
         else:
             yield path
 
@@ -140,12 +166,14 @@ def read_pages(
     url: str | None = None,
     outputs: Container[str] = (),
     reading: Reading | None = None,
+    skipped: list[str] | None = None,
 ) -> Iterator[Item]:
-    """Every page behind `paths`, lazily, skipping source ids in `done` and the files in `outputs`.
-    `url` is the address of a single page argument (the caller checks there is only one)."""
+    """Every page behind `paths`, lazily, skipping source ids in `done` and the files in `outputs`;
+    files in folders that are neither pages nor dumps go to `skipped`. `url` is the address of a single
+    page argument (the caller checks there is only one)."""
     reading = reading or Reading()
     counts = reading.counts
-    for path in expand(paths, outputs):
+    for path in expand(paths, outputs, skipped):
         if _is_warc(path):
             yield from _warc_pages(path, done, reading)
         elif is_dump(path) and is_url(path):
@@ -213,8 +241,13 @@ def _jsonl_record(source: str, line: bytes) -> Item:
         return Unreadable(source, f"not JSON: {error}")
     if not isinstance(record, dict) or not isinstance(record.get("html"), str):
         return Unreadable(source, 'not a JSON object with an "html" string')
-    url = record.get("url")
-    return RawPage(source, record["html"], url if isinstance(url, str) else None)
+    url, fetched_at = record.get("url"), record.get("fetched_at")
+    return RawPage(
+        source,
+        record["html"],
+        url if isinstance(url, str) else None,
+        fetched_at=fetched_at if isinstance(fetched_at, str) else None,
+    )
 
 
 def _warc_pages(path: str, done: Container[str], reading: Reading) -> Iterator[Item]:
@@ -302,7 +335,7 @@ def _warc_page(record: ArcWarcRecord, source: str, reading: Reading) -> Item | N
         return Unreadable(source, f"page larger than {MAX_PAGE_BYTES // 2**20} MiB")
     if record.raw_stream.limit:  # fewer bytes than the record's Content-Length
         return Unreadable(source, "truncated record")
-    return RawPage(source, body, url, content_type)
+    return RawPage(source, body, url, content_type, record.rec_headers.get_header("WARC-Date"))
 
 
 def _find(stream: BinaryIO, magic: bytes, start: int) -> int | None:

@@ -60,6 +60,9 @@ _BESIDE_HEADLINE = re.compile(
     re.I,
 )
 _NOT_HEADLINE_TAGS = frozenset(["small", "time", "style", "script", "button", "svg"])
+# A separator left at either end of a heading where a kicker was set apart in the markup:
+# "<span class=kicker>Nahost</span>: Ein bisschen Fortschritt".
+_DANGLING = re.compile(r"^[:|/\-–—·•»]+\s+|\s+[:|/\-–—·•«]+$")
 # "Kicker: Headline", "Kicker - Headline": the kicker is short.
 _KICKER = re.compile(r"^(?P<kicker>.{2,60}?)\s*(?::|\s[-–—|/]\s)\s*(?P<title>.{10,})$")
 
@@ -67,6 +70,7 @@ _KICKER = re.compile(r"^(?P<kicker>.{2,60}?)\s*(?::|\s[-–—|/]\s)\s*(?P<title
 def _headline_text(heading: LexborNode) -> str:
     """A heading's text without the kicker, label, date or dek some sites put inside it."""
     parts = []
+    set_apart = False  # some of the heading's text is not the headline's
     for node in heading.traverse(include_text=True):
         if node.tag != "-text":
             continue
@@ -74,11 +78,15 @@ def _headline_text(heading: LexborNode) -> str:
         while parent is not None and parent.mem_id != heading.mem_id:  # `!=` would compare their HTML
             classes = parent.attributes.get("class") or ""
             if parent.tag in _NOT_HEADLINE_TAGS or _BESIDE_HEADLINE.search(classes):
+                set_apart = True
                 break
             parent = parent.parent
         else:
             parts.append(node.text_content or "")
-    return fold_whitespace("".join(parts)) or fold_whitespace(heading.text(deep=True))
+    text = fold_whitespace("".join(parts))
+    # The separator after a kicker set apart is no part of the headline; a headline may open with a
+    # dash of its own (a quotation, in Scandinavian papers).
+    return (_DANGLING.sub("", text) if set_apart else text) or fold_whitespace(heading.text(deep=True))
 
 
 def _without_kicker(title: str, others: list[str]) -> str:

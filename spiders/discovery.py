@@ -1,5 +1,6 @@
 """Finding article URLs: sitemap indexes, sitemaps, Google News sitemaps, RSS and Atom feeds, and the
-links of HTML pages. Pure functions over bytes, so they are cheap to test and to reuse."""
+links of HTML pages; and telling an HTML page from a PDF or a picture that a sitemap lists. Pure
+functions over bytes, so they are cheap to test and to reuse."""
 
 from __future__ import annotations
 
@@ -12,6 +13,17 @@ from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.dates import normalise_date
+
+# What is surely not an HTML page: by Content-Type, or by the first bytes of common binary formats.
+_NOT_HTML_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
+_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"OggS", b"ID3", b"wOF")
+
+
+def is_html(content_type: str | None, body: bytes) -> bool:
+    """False for PDFs, images, media and archives, which sitemaps list too: they are skipped, not
+    failed. A missing or generic Content-Type leaves it to the body's first bytes."""
+    binary = body.startswith(_MAGIC) or body[4:8] == b"ftyp" or body[8:12] == b"WEBP"
+    return not ((content_type or "").lower().startswith(_NOT_HTML_TYPES) or binary)
 
 
 class Kind(Enum):

@@ -1,14 +1,18 @@
-"""Retries that wait: Scrapy's RetryMiddleware (429 and 5xx, network errors) retries at once, which is
-what a struggling server does not need. This one waits for the server's Retry-After, or backs off
-exponentially (RETRY_BACKOFF_BASE * 2**n seconds), capped at RETRY_BACKOFF_MAX."""
+"""Downloader middlewares. Retries that wait: Scrapy's RetryMiddleware (429 and 5xx, network errors)
+retries at once, which is what a struggling server does not need. This one waits for the server's
+Retry-After, or backs off exponentially (RETRY_BACKOFF_BASE * 2**n seconds), capped at
+RETRY_BACKOFF_MAX. And robots.txt failures logged in one line."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from email.utils import parsedate_to_datetime
 from time import time
 
 from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares import robotstxt
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
@@ -50,3 +54,17 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if isinstance(result, Request):
             await asyncio.sleep(self._delay(result, None))
         return result
+
+
+def _one_line(record: logging.LogRecord) -> bool:
+    record.exc_info = record.exc_text = None
+    return True
+
+
+class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
+    """Scrapy's, but a robots.txt that cannot be fetched is logged in one line, not with a traceback:
+    with no network every site's fails, an expected failure (the pages it costs are in the summary)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        logging.getLogger(robotstxt.__name__).addFilter(_one_line)

@@ -18,12 +18,16 @@ from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from scraper.article import fetch_time
 from scraper.dates import normalise_date
-from scraper.pipeline import known_sites
+from scraper.pipeline import known_sites, outdated
 from scraper.site import Site
 from spiders import discovery
-from spiders.state import CrawlState, is_newer, open_state
-from spiders.summary import ARTICLE, DISCOVERY, ROLE, count_error, kind_of, role_of
+from spiders.archive import ARCHIVED, FETCHED_AT, archive_worker
+from spiders.limit import OverLimit
+from spiders.state import NOT_HTML, UNJUDGED, Capture, CrawlState, Verdict, is_newer, location, open_state
+from spiders.summary import ARTICLE, DISCOVERY, ROLE, STATE, count_error, kind_of, role_of
+from spiders.warc import written_by
 
 # Spider arguments that name start URLs; all are the same to the spider, which reads each URL's kind
 # from its content. Several URLs go in one argument, separated by spaces.
@@ -54,20 +58,6 @@ def error_kind(failure: Failure) -> str:
     return kind_of(failure.value)
 
 
-# What is surely not an HTML page: by Content-Type, or by the first bytes of common binary formats.
-_NOT_HTML_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
-_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"OggS", b"ID3", b"wOF")
-
-
-def is_html(response: Response) -> bool:
-    """False for PDFs, images, media and archives, which sitemaps list too: they are skipped, not
-    failed. A missing or generic Content-Type leaves it to the body's first bytes."""
-    content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-    body = response.body
-    binary = body.startswith(_MAGIC) or body[4:8] == b"ftyp" or body[8:12] == b"WEBP"
-    return not (content_type.startswith(_NOT_HTML_TYPES) or binary)
-
-
 class PageItem(dict[str, Any]):
     """A fetched page on its way to the item pipeline. Scrapy logs an item when a pipeline fails or drops
     it: the page's URL, not its body (megabytes, once per failed page)."""
@@ -83,6 +73,7 @@ class NewsSpider(scrapy.Spider):
     name = "news"
     site: ClassVar[Site | None] = None  # set in a site's spider
     crawl_state: CrawlState
+    state_uri: str
 
     @classmethod
     def for_site(cls, site: Site) -> type[NewsSpider]:
@@ -116,18 +107,55 @@ class NewsSpider(scrapy.Spider):
         jobdir = settings.get("JOBDIR")
         if jobdir:
             Path(jobdir).mkdir(parents=True, exist_ok=True)
-        spider.crawl_state = open_state(settings.get("CRAWL_STATE") or f"{jobdir or '.'}/crawl-state.sqlite")
+        spider.state_uri = settings.get("CRAWL_STATE") or f"{jobdir or '.'}/crawl-state.sqlite"
+        spider.crawl_state = open_state(spider.state_uri)
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE")
         crawler.signals.connect(spider.crawl_state.close, scrapy.signals.spider_closed)
+        crawler.signals.connect(spider.name_state, scrapy.signals.spider_opened)
         return spider
+
+    def name_state(self) -> None:
+        """Where the crawl state is, for the summary (stats exist once the crawl runs, not when `scraper
+        seed` builds the start requests)."""
+        self.crawler.stats.set_value(STATE, location(self.state_uri))
 
     def _count(self, key: str) -> None:
         self.crawler.stats.inc_value(f"crawl/{key}")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        for request in self._rejudge():
+            yield request
         for site in self.sites:
             for url in site.start:
                 yield self._discover(url, site, dont_filter=True)
+
+    def _rejudge(self) -> Iterator[scrapy.Request]:
+        """First, the pages to judge again: those archived and not judged yet (a killed run's, or past
+        its --limit), and those that cleaners changed since judged "not an article" or left to a
+        fallback. From the archive where it has them (`spiders.archive`), else fetched again. All at
+        the start, not as the crawl meets them: such pages are rarely listed again."""
+        worker = archive_worker(self.settings, self.state_uri)
+
+        def due(verdict: Verdict, capture: Capture | None) -> bool:
+            if verdict.verdict != UNJUDGED:
+                return outdated(verdict.judges)
+            # Another live worker of a distributed crawl may be judging it right now.
+            return not self.settings.get("REDIS_URL") or capture is None or written_by(capture.warc, worker)
+
+        for page in self.crawl_state.to_rejudge(due):
+            self._count("rejudged")
+            site = next((s for s in self.sites if s.owns(page.url)), Site("rejudge"))
+            meta: dict[str, Any] = {ROLE: ARTICLE}
+            if page.capture:
+                meta[ARCHIVED] = (page.capture.warc, page.capture.offset)
+            yield scrapy.Request(
+                page.url,
+                self.parse_article,
+                errback=self.failed,
+                cb_kwargs={"lastmod": page.lastmod, "site": site},
+                meta=meta,
+                dont_filter=True,
+            )
 
     def _discover(self, url: str, site: Site, **kwargs: Any) -> scrapy.Request:
         # Requests carry their site's config, so any worker of a distributed crawl can continue them.
@@ -193,22 +221,26 @@ class NewsSpider(scrapy.Spider):
         """Hand the page to the item pipeline; a page that is also a listing has its links read. A PDF or
         picture listed as an article is recorded as fetched and skipped."""
         urls = list(dict.fromkeys([*response.meta.get("redirect_urls", []), response.url]))
-        if not is_html(response):
-            self.crawl_state.mark_fetched(urls, lastmod)
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        if not discovery.is_html(content_type, response.body):
+            self.crawl_state.mark_fetched(urls, lastmod, Verdict(NOT_HTML))
             self._count("skipped_non_html")
             return
         yield PageItem(
             url=response.url,
             urls=urls,
             body=response.body,
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            content_type=content_type,
             lastmod=lastmod,
+            fetched_at=response.meta.get(FETCHED_AT) or fetch_time(),  # archived: the WARC-Date
         )
         if site.is_listing(response.url):
             yield from self.parse_listing(response, site)
 
     def failed(self, failure: Failure) -> None:
-        """A request failed for good (after its retries)."""
+        """A request failed for good (after its retries). One held back by --limit did not fail."""
+        if failure.check(OverLimit):
+            return
         count_error(self.crawler, role_of(getattr(failure, "request", None)), error_kind(failure))
 
     def _discovery_failed(self, response: Response, kind: str, reason: str) -> None:

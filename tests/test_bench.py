@@ -15,15 +15,19 @@ from scraper.bench import Run, table, tail
 from scraper.bench_score import Scores
 from scraper.cli import main
 from tests.support.pages import ITEMS, LEAD, PARAS, QUOTE, article_with_boilerplate
+from tests.support.samples import ROOT
 
 BODY = "\n".join([LEAD, PARAS[0], *ITEMS, QUOTE, PARAS[1]])
 
 
-def make_dataset(folder: Path) -> Path:
-    """Two article pages and one with snippets only, in the benchmark format."""
+TITLES = ["Council approves harbour plan", "Harbour plan wins the vote"]
+
+
+def make_dataset(folder: Path, titles: list[str] = TITLES) -> Path:
+    """Article pages of one site, with the same boilerplate around each, in the benchmark format."""
     (folder / "pages").mkdir(parents=True)
     rows = []
-    for n, title in enumerate(["Council approves harbour plan", "Harbour plan wins the vote"]):
+    for n, title in enumerate(titles):
         page_id = f"page-{n}"
         (folder / "pages" / f"{page_id}.html.gz").write_bytes(
             gzip.compress(article_with_boilerplate(url_title=title).encode())
@@ -58,6 +62,16 @@ def test_bench_prints_both_extractors_and_writes_predictions(tmp_path: Path, cap
     ]
     assert [p["id"] for p in predictions] == ["page-0", "page-1"]
     assert predictions[0]["authors"] == ["Ana Ruiz"]
+
+
+def test_bench_templates_times_the_pages_of_the_sites_with_a_template(tmp_path: Path, capsys) -> None:
+    dataset = make_dataset(tmp_path / "mini", [*TITLES, "Harbour plan goes to the ferry board"])
+    assert main(["bench", str(dataset), "--only", "ours", "--templates", "-o", str(tmp_path / "out")]) == 0
+    tables = capsys.readouterr().out.split("\n\n")
+    assert tables[1].startswith("| mini, sites with a template (3 pages) |")
+    rows = {line.split("|")[1].strip(): line.split("|")[-3].strip() for line in tables[1].splitlines()[2:]}
+    assert set(rows) == {"ours", "ours+templates"}
+    assert all(float(pages_per_second) > 0 for pages_per_second in rows.values()), tables[1]
 
 
 def test_bench_refuses_a_folder_without_truth(tmp_path: Path) -> None:
@@ -123,10 +137,31 @@ def test_tail_lists_the_pages_one_extractor_fails_and_the_other_gets() -> None:
     for truth, ours, theirs in zip(
         truths, (empty, good, good, empty), (good, empty, good, half), strict=True
     ):
-        runs[0].add(truth, ours)
-        runs[1].add(truth, theirs)
+        runs[0].add(truth, ours, 0.01)
+        runs[1].add(truth, theirs, 0.01)
     assert tail(runs) == {"ours": ["lost"], "trafilatura": ["won"]}
     printed = table(runs, "mini")
     rows = {line.split("|")[1].strip(): line.split("|")[-4].strip() for line in printed.splitlines()[2:4]}
     assert rows == {"ours": "1", "trafilatura": "1"}
     assert "ours: F1 < 0.5 where trafilatura has >= 0.8: lost" in printed
+
+
+def test_the_dataset_format_the_readme_gives_is_what_bench_reads(tmp_path: Path, capsys) -> None:
+    """The README describes the format itself (a clone has no dataset): its example line, with a page
+    of that title, author and date, scores as annotated."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("**A benchmark dataset**") :]
+    start = section.index("```json\n") + len("```json\n")
+    line = section[start : section.index("\n```", start)]
+    truth = json.loads(line)
+    assert set(truth) == {"id", "url", "file", "title", "authors", "published", "body", "with", "without"}
+    dataset = tmp_path / "from-readme"
+    (dataset / "pages").mkdir(parents=True)
+    (dataset / "truth.jsonl").write_text(line + "\n")
+    page = article_with_boilerplate(url_title=truth["title"])
+    (dataset / truth["file"]).write_bytes(gzip.compress(page.encode()))
+
+    assert main(["bench", str(dataset), "--only", "ours", "-o", str(tmp_path / "out")]) == 0
+    row = capsys.readouterr().out.splitlines()[2].split("|")
+    assert row[1].strip() == "ours"
+    assert [row[5 + n].strip() for n in range(3)] == ["1.000", "1.000", "1.000"]  # title, authors, date

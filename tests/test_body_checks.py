@@ -9,8 +9,9 @@ import json
 
 import pytest
 
-from scraper import explain, extract, invariants
+from scraper import extract, invariants
 from scraper.evidence import Evidence
+from scraper.pipeline import analyse
 
 URL = "https://coastnews.example/2026/03/04/storm-closes-ferry-routes"
 TITLE = "Storm closes ferry routes to the outer islands"
@@ -56,7 +57,7 @@ def test_stylesheet_and_script_text_never_reach_the_body() -> None:
     )
     article = extract(html, URL)
     assert article.body.split("\n\n") == STORY
-    _, cleaned = explain(html, URL)
+    _, cleaned = analyse(html, URL)
     assert {rule for rule, _ in cleaned.removed} >= {"body check"}
 
 
@@ -79,7 +80,7 @@ def ad_slot_page(paras: list[str]) -> str:
 
 
 def test_a_story_wrapped_like_an_ad_slot_is_kept() -> None:
-    _, cleaned = explain(ad_slot_page(STORY), URL)
+    _, cleaned = analyse(ad_slot_page(STORY), URL)
     assert cleaned.cleaner == "generic"
     assert cleaned.paragraphs[: len(STORY)] == STORY
 
@@ -221,7 +222,7 @@ def test_inline_prompts_go_in_the_generic_cleaner(prompt: str) -> None:
     html = page(
         f"<article><h1>{TITLE}</h1>{story_html(STORY[:4])}<p>{prompt}</p>{story_html(STORY[4:])}</article>"
     )
-    _, cleaned = explain(html, URL)
+    _, cleaned = analyse(html, URL)
     assert ("drop_text", prompt) in cleaned.removed
     assert extract(html, URL).body.split("\n\n") == STORY
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from scraper import explain, extract
-from scraper.pipeline import build_article
+from scraper import extract
+from scraper.pipeline import analyse, build_article
 from tests.support.samples import SAMPLES
 
 GENERIC_URL = "https://gazette.example/news/2025/03/harbour-plan"
@@ -149,7 +149,7 @@ BLOCKS = {
 @pytest.mark.parametrize("family", list(BLOCKS))
 def test_block_family_on_a_generic_page(family: str) -> None:
     markup, text, rule = BLOCKS[family]
-    _, cleaned = explain(generic_page(inside=markup), GENERIC_URL)
+    _, cleaned = analyse(generic_page(inside=markup), GENERIC_URL)
     assert cleaned.cleaner == "generic"
     assert text not in "\n\n".join(cleaned.paragraphs)
     assert (rule, text) in cleaned.removed
@@ -210,7 +210,7 @@ PROMPTS = {
 @pytest.mark.parametrize("family", list(PROMPTS))
 def test_prompt_family_on_a_generic_page(family: str) -> None:
     prompt = PROMPTS[family]
-    _, cleaned = explain(generic_page(inside=f"<p>{prompt}</p>"), GENERIC_URL)
+    _, cleaned = analyse(generic_page(inside=f"<p>{prompt}</p>"), GENERIC_URL)
     assert cleaned.paragraphs == PARAS
     assert ("drop_text", prompt) in cleaned.removed
 
@@ -218,7 +218,7 @@ def test_prompt_family_on_a_generic_page(family: str) -> None:
 @pytest.mark.parametrize("family", list(PROMPTS))
 def test_prompt_family_inside_a_site_cleaners_text(family: str) -> None:
     prompt = PROMPTS[family]
-    _, cleaned = explain(site_page(inside=f"<p>{prompt}</p>"), SITE_URL)
+    _, cleaned = analyse(site_page(inside=f"<p>{prompt}</p>"), SITE_URL)
     assert cleaned.cleaner == "devdiscourse"
     assert prompt not in cleaned.paragraphs
     assert ("drop_text", prompt) in cleaned.removed
@@ -262,7 +262,7 @@ def test_credit_family_on_a_generic_page(family: str) -> None:
 @pytest.mark.parametrize("family", list(CREDITS))
 def test_credit_family_closing_a_site_cleaners_text(family: str) -> None:
     line, credit = CREDITS[family]
-    page, cleaned = explain(site_page(credit=f"<p>{line}</p>"), SITE_URL)
+    page, cleaned = analyse(site_page(credit=f"<p>{line}</p>"), SITE_URL)
     assert build_article(page, cleaned).credit == credit
     assert cleaned.paragraphs[-1].endswith(SITE_LAST)
     assert ("credit", line) in cleaned.removed

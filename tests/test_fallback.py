@@ -13,8 +13,9 @@ import orjson
 import pytest
 
 from cleaners import cleaner_for
-from scraper import explain, extract
+from scraper import extract
 from scraper.bench_score import body_match
+from scraper.pipeline import analyse
 from tests.support.commands import scraper_crawl
 from tests.support.news_site import NewsSite, Served
 from tests.support.outputs import read_lines
@@ -82,7 +83,7 @@ def test_a_body_far_shorter_than_the_page_promises_goes_to_the_generic_cleaner()
 <article class="news-article"><header><h1>Ferry adds winter sailings</h1></header>
 <div id="article-body"><p>{paras[0]}</p><p>{paras[1]}</p></div>
 <div class="article-text-v2">{"".join(f"<p>{p}</p>" for p in paras[2:])}</div></article></body></html>"""
-    _, cleaned = explain(html, "https://theweek.com/news/ferry-winter-sailings")
+    _, cleaned = analyse(html, "https://theweek.com/news/ferry-winter-sailings")
     assert cleaned.cleaner == "generic" and cleaned.fallback_from == "theweek"
     assert cleaned.removed[0][0] == "fallback" and "promises" in cleaned.removed[0][1]
     article = extract(html, "https://theweek.com/news/ferry-winter-sailings")

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from cleaners import generic
-from scraper import explain, extract
+from scraper import extract
+from scraper.pipeline import analyse
 from tests.support.pages import ITEMS, LEAD, PARAS, QUOTE, article_with_boilerplate
 
 
@@ -28,7 +29,7 @@ def test_removes_boilerplate_families() -> None:
 
 
 def test_records_what_was_removed_and_why() -> None:
-    _, cleaned = explain(article_with_boilerplate(), "https://gazette.example/news/2025/03/harbour-plan")
+    _, cleaned = analyse(article_with_boilerplate(), "https://gazette.example/news/2025/03/harbour-plan")
     rules = {rule: text for rule, text in cleaned.removed}
     assert "Get the morning briefing in your inbox every day." in rules["boilerplate class/id signup-box"]
     assert "since 2011" in rules["boilerplate class/id author-bio"]
@@ -74,7 +75,7 @@ def test_drops_a_sibling_story_appended_in_the_same_wrapper() -> None:
         f'<div class="stories"><article><h1>Council approves harbour plan</h1>{own}</article>{nxt}</div>'
         "</body></html>"
     )
-    _, cleaned = explain(page, "https://gazette.example/news/2025/03/harbour-plan")
+    _, cleaned = analyse(page, "https://gazette.example/news/2025/03/harbour-plan")
     assert cleaned.paragraphs == [LEAD, *PARAS]
     assert ("appended article", "Bridge closes for repairs " + " ".join(story)) in cleaned.removed
 
@@ -188,7 +189,7 @@ def test_date_lines_credits_and_prompts_around_the_story_are_not_body() -> None:
         f"<html><head>{head}</head><body><article><h1>Harbour plan</h1>{paragraphs}</article></body></html>"
     )
     url = "https://gazette.example/news/harbour-plan"
-    article, (_, cleaned) = extract(page, url), explain(page, url)
+    article, (_, cleaned) = extract(page, url), analyse(page, url)
     assert article.body.split("\n\n") == story
     assert ("date line", "Stand: 22.04.2024, 06:00 Uhr") in cleaned.removed
 
@@ -306,3 +307,46 @@ def test_a_tagline_above_the_headline_or_the_headline_itself_is_not_a_standfirst
         "Council approves harbour plan</h1>", f"{headline}</h1>"
     )
     assert not extract(page, "https://gazette.example/news/harbour-plan").body.startswith(headline)
+
+
+@pytest.mark.parametrize(
+    ("markup", "opening"),
+    [
+        ('<p><span class="dropcap">N</span>\n    a endlich! {rest}</p>', "Na endlich!"),
+        ('<div class="article-initial">N</div>\n<p class="first">a endlich! {rest}</p>', "Na endlich!"),
+        (
+            '<p><span style="float:left;font-size:4em">Ö</span> sterreich wählt. {rest}</p>',
+            "Österreich wählt.",
+        ),
+        # A capital that is a word keeps its space; a letter inside a sentence is no drop cap.
+        ('<p><span class="drop-cap">A</span> harbour opens. {rest}</p>', "A harbour opens."),
+        ('<p>Vitamin <span class="big-letter">C</span> and iron. {rest}</p>', "Vitamin C and iron."),
+    ],
+)
+def test_a_drop_cap_stays_in_the_word_it_begins(markup: str, opening: str) -> None:
+    rest = "The council approved the new harbour plan on Tuesday after a long debate about the costs."
+    paragraphs = "".join(
+        f"<p>{rest} Paragraph {n} adds more on the ferries and the timetable.</p>" for n in range(5)
+    )
+    html = (
+        "<html><head><title>Harbour plan approved</title></head><body><article><h1>Harbour plan approved</h1>"
+        f"{markup.format(rest=rest)}{paragraphs}</article></body></html>"
+    )
+    article = extract(html, "https://gazette.com/2024/05/harbour-plan")
+    assert article.body.startswith(f"{opening} {rest}"), article.body[:80]
+
+
+def test_summary_bullets_are_printed_once_first() -> None:
+    bullets = [
+        "The old fish market becomes a public hall with room for two hundred stalls",
+        "Work starts in spring and should take eighteen months to finish",
+    ]
+    highlights = "".join(f"<li>{bullet}</li>" for bullet in bullets)
+    # The story repeats the second bullet word for word, and holds the first within a longer paragraph.
+    text = [LEAD, f"{bullets[0]}, the planning chief said on Tuesday.", *PARAS, f"{bullets[1]}.", QUOTE]
+    page = f"""<!doctype html><html lang="en"><head><title>Council approves harbour plan</title>
+<meta property="og:type" content="article"></head><body><main><div class="article-header">
+<h1>Council approves harbour plan</h1><ul class="article-highlights">{highlights}</ul></div>
+<div class="article-body">{"".join(f"<p>{para}</p>" for para in text)}</div></main></body></html>"""
+    article = extract(page, "https://gazette.example/news/harbour-plan")
+    assert article.body.split("\n\n") == [*bullets, *text[:-2], QUOTE]

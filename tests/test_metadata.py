@@ -4,9 +4,12 @@ comments) and the publication date (the publisher's day, from the URL or the dat
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from scraper import extract
+from scraper.pipeline import parse
 from tests.support.pages import LEAD, page_with
 
 
@@ -136,3 +139,94 @@ def test_undated_markup_takes_the_day_its_date_line_shows() -> None:
     teaser = "<a href='/news/other'><span class='date'>01.01.2024</span></a>"
     dateline = f"<p>04.03.2025 – {LEAD}</p>"
     assert extract(page_with(head, teaser + dateline), url).published == "2025-03-04"
+
+
+def test_language_is_a_registered_language_subtag_only() -> None:
+    """The declared language (the page's metadata) is a registered subtag only; an article whose page
+    declares none that is valid gets the language of its text (`scraper.language`)."""
+    url = "https://gazette.com/a/1"
+    charset = "<title>Harbour plan</title><meta http-equiv='Content-Language' content='utf-8'>"
+    assert parse(page_with(charset, ""), url).meta.language is None
+    assert extract(page_with(charset, ""), url).language == "en"  # detected from the text
+    # A source that names no language leaves the field to the next one that does.
+    locale = charset + "<meta property='og:locale' content='de_DE'>"
+    assert extract(page_with(locale, ""), url).language == "de"
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "inLanguage": "pt-BR"}</script>'
+    assert extract(page_with(charset + ld, ""), url).language == "pt"
+    for written, code in [("EN-gb", "en"), ("eng", "en"), ("tl", "tl"), ("x-default", None), ("und", None)]:
+        page = page_with("<title>Harbour plan</title>", "").replace("<html>", f"<html lang='{written}'>")
+        assert parse(page, url).meta.language == code, written
+
+
+@pytest.mark.parametrize(
+    ("h1", "title"),
+    [
+        (
+            "<span class='kicker'>Nahost</span>: Ein bisschen Fortschritt",
+            "Ein bisschen Fortschritt",
+        ),
+        (
+            "<span class='article-kicker'>Harbour</span> - «The harbour plan is a good start»",
+            "«The harbour plan is a good start»",
+        ),
+    ],
+)
+def test_title_loses_the_separator_of_a_kicker_set_apart(h1: str, title: str) -> None:
+    kicker = h1.split(">")[1].split("<")[0]
+    head = f"<title>{kicker}: {title} | Gazette</title>"
+    assert extract(page_with(head, f"<h1>{h1}</h1>"), "https://gazette.com/a/1").title == title
+
+
+def test_title_keeps_a_dash_the_publisher_opens_it_with() -> None:
+    # A quotation dash, as Scandinavian papers open a quote: nothing was set apart in the heading.
+    head = "<title>- The harbour will change everything</title>"
+    body = "<h1>- The harbour <span class='big'>will change everything</span></h1>"
+    article = extract(page_with(head, body), "https://gazette.no/a/1")
+    assert article.title == "- The harbour will change everything"
+
+
+def _authors_of(ld_author: object) -> list[str]:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Harbour plan", "author": ld_author})
+    head = f"<script type='application/ld+json'>{ld}</script>"
+    return extract(page_with(head, ""), "https://gazette.com/a/1").authors
+
+
+def test_authors_of_a_nested_json_ld_list_are_names_not_printed_objects() -> None:
+    nested = [[{"@type": "Person", "name": "MDR SACHSEN-ANHALT"}], {"@type": "Person", "name": "Jane Doe"}]
+    assert _authors_of(nested) == ["MDR SACHSEN-ANHALT", "Jane Doe"]
+    # Escaped twice, or with markup in the name.
+    assert _authors_of({"name": "Redacci&oacute;n Diario"}) == ["Redacción Diario"]
+    assert _authors_of({"name": "<a href='/authors/jd'>Jane Doe</a>"}) == ["Jane Doe"]
+
+
+PROFESSOR = "Vilniaus universiteto politikos instituto profesorius"
+
+
+@pytest.mark.parametrize(
+    ("written", "names"),
+    [
+        ("Elena Oberholzer (obe)", ["Elena Oberholzer"]),  # the writer's code after the name
+        ("ku Frankfurt", []),  # an editor's initials and the place filed from
+        ("Anna Trechsel, Sweidah", ["Anna Trechsel", "Sweidah"]),
+        (f"Jonas Petraitis, {PROFESSOR}", ["Jonas Petraitis"]),
+        (PROFESSOR, []),  # a job title alone
+        ("Jane Doe in Paris", ["Jane Doe"]),
+        ("harbourtimes - Jane Doe", ["Jane Doe"]),
+        # Names stay whole: surname first, a suffix, particles, an organisation's lowercase word.
+        ("Doe, Jane", ["Doe, Jane"]),
+        ("John Smith, Jr.", ["John Smith, Jr"]),
+        ("Ursula von der Leyen; Carlo d'Angelo", ["Ursula von der Leyen", "Carlo d'Angelo"]),
+        ("FOCUS online", ["FOCUS online"]),
+    ],
+)
+def test_authors_are_names_without_initials_places_or_job_titles(written: str, names: list[str]) -> None:
+    assert _authors_of(written) == names
+    byline = f"<div class='post-meta'><span class='byline'>By {written}</span></div>"
+    page = page_with("<title>Harbour plan</title>", byline)
+    assert extract(page, "https://gazette.com/a/1").authors == names
+
+
+def test_a_parenthesised_credit_in_the_byline_is_no_author() -> None:
+    bylines = "<p class='author'>Jane Doe</p><p class='author'>(Image: Getty Images)</p>"
+    page = page_with("<title>Harbour plan</title>", bylines)
+    assert extract(page, "https://gazette.com/a/1").authors == ["Jane Doe"]

@@ -3,8 +3,8 @@ AI-image notice, which is not a caption) and the cut at an appended story that l
 
 from __future__ import annotations
 
-from scraper import explain, extract
-from scraper.pipeline import build_article
+from scraper import extract
+from scraper.pipeline import analyse, build_article
 from tests.support.samples import SAMPLES
 
 PAGE = SAMPLES / "devdiscourse.com" / "putin-thanks-kim-kursk.html"
@@ -39,7 +39,7 @@ def test_next_article_inside_the_text_is_cut() -> None:
         "<p>(With inputs from agencies.)</p>",
         "<p>(With inputs from agencies.)</p><div><span>Next Article</span></div><p>Another story.</p>",
     )
-    page, cleaned = explain(html, url=URL)
+    page, cleaned = analyse(html, url=URL)
     article = build_article(page, cleaned)
     assert "Another story" not in article.body
     assert article.body.endswith("as stated by President Putin.")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper import explain, extract
+from scraper import extract
+from scraper.pipeline import analyse
 from tests.support.samples import SAMPLES, need_shared
 
 REAL = "real-pages/nknews.org_2019-10_state-media-fake-news.html"
@@ -68,7 +69,7 @@ def test_real_page_furniture_is_gone(real_page: bytes) -> None:
 
 
 def test_real_page_pull_quotes_are_reported(real_page: bytes) -> None:
-    _, cleaned = explain(real_page, url=REAL_URL)
+    _, cleaned = analyse(real_page, url=REAL_URL)
     assert [rule for rule, _ in cleaned.removed].count("pull_quote") == 2
 
 

@@ -3,7 +3,7 @@ variant renders them as plain paragraphs inside #article-body, their wording sti
 
 from __future__ import annotations
 
-from scraper import explain
+from scraper.pipeline import analyse
 from tests.support.samples import SAMPLES
 
 PAGE = SAMPLES / "theweek.com" / "ukraine-captures-north-korean-soldiers.html"
@@ -25,7 +25,7 @@ def test_unclassed_prompts_inside_the_body_are_dropped_by_wording() -> None:
     anchor = '<h2 id="what-next-3">What next?</h2>'
     assert anchor in html
     html = html.replace(anchor, "".join(f"<div><p>{p}</p></div>" for p in PROMPTS) + anchor, 1)
-    _, cleaned = explain(html)
+    _, cleaned = analyse(html)
     assert cleaned.cleaner == "theweek"
     assert not set(PROMPTS) & set(cleaned.paragraphs)
     assert [text for rule, text in cleaned.removed if rule == "drop_text"] == list(PROMPTS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from importlib.metadata import version
 
 from scraper.errors import UsageError
 from scraper.status import INTERRUPTED, OK, USAGE
@@ -20,6 +21,7 @@ COMMANDS = ("bench", "clean", "crawl", "fetch", "seed")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scraper", description="Boilerplate-stripping news scraper.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('newsclean')}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         command = importlib.import_module(f"{__name__}.{name}")

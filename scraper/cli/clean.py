@@ -30,6 +30,7 @@ from scraper import pipeline
 from scraper.batch import Workers
 from scraper.cli import clean_shards
 from scraper.cli.clean_report import Report
+from scraper.cli.options import add_body_arguments, add_language_argument
 from scraper.errors import UsageError, WriteError
 from scraper.jobs import Outcome, clean_page, failure, load_templates, read_template, size_of, source_of
 from scraper.limits import PAGE_TIMEOUT
@@ -60,10 +61,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="+",
         metavar="PATH",
-        help="a page (.html, .htm, .gz), a folder (searched recursively), a dump (.warc, .warc.gz: "
-        "HTML responses; .jsonl, .jsonl.gz: records with url and html), the http(s):// URL of a WARC "
-        "file (streamed), a listing (NAME.paths, NAME.paths.gz: one path or URL a line; a file or a URL), "
-        "or - for standard input",
+        help="a page (.html, .htm, .gz), a folder (searched recursively; a file of another name is "
+        "read if it starts as HTML), a dump (.warc, .warc.gz: HTML responses; .jsonl, .jsonl.gz: records "
+        "with url and html), the http(s):// URL of a WARC file (streamed), a listing (NAME.paths, "
+        "NAME.paths.gz: one path or URL a line; a file or a URL), or - for standard input",
     )
     parser.add_argument("--url", help="the address of the page (a single page only)")
     parser.add_argument(
@@ -137,6 +138,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-j", "--jobs", type=int, default=cores, help="worker processes (default: cores)")
     parser.add_argument("--unordered", action="store_true", help="write articles as they finish")
     parser.add_argument("--explain", action="store_true", help="show on stderr what each rule removed")
+    add_body_arguments(parser)
+    add_language_argument(parser)
     parser.add_argument(
         "--page-timeout",
         type=float,
@@ -267,10 +270,10 @@ def run(args: argparse.Namespace) -> int:
     errors = LineFile(Path(args.errors), append=args.resume) if args.errors else None
     reading = Reading(sites, retry=_retry(args))
     report = Report(sys.stderr.isatty(), reading.counts)
-    items = read_pages(paths, sink.done, args.url, outputs, reading)
+    items = read_pages(paths, sink.done, args.url, outputs, reading, report.skipped_files)
     workers = Workers(args.jobs, load_templates, (templates,))
     outcomes = workers.map(
-        partial(clean_page, explain=args.explain),
+        partial(clean_page, explain=args.explain, body=args.body, with_=args.extras, languages=args.lang),
         items,
         key=source_of,
         failed=failure,
@@ -292,7 +295,10 @@ def run(args: argparse.Namespace) -> int:
             if outcome.error is not None:
                 report.message(f"{outcome.source}: {outcome.error}")
             report.count(
-                failed=outcome.error is not None, fallback=outcome.fallback, articles=outcome.article
+                failed=outcome.error is not None,
+                fallback=outcome.fallback,
+                articles=outcome.article,
+                language=outcome.skipped_language,
             )
         sink.finish()
     except WriteError as error:

@@ -21,16 +21,26 @@ class Report:
         self.pages = self.failed = self.articles = 0
         self.lost: list[str] = []  # inputs that could not be read whole: `SOURCE: reason`
         self.fallbacks: Counter[str] = Counter()  # site -> pages its cleaner handed to the generic one
+        self.skipped_languages: Counter[str] = Counter()  # language -> articles not written (--lang)
+        self.skipped_files: list[str] = []  # files in the folders that are neither pages nor dumps
         self._start = self._drawn = time.monotonic()
 
     def count(
-        self, *, pages: int = 1, failed: int = 0, articles: int = 0, fallback: str | None = None
+        self,
+        *,
+        pages: int = 1,
+        failed: int = 0,
+        articles: int = 0,
+        fallback: str | None = None,
+        language: str | None = None,
     ) -> None:
         self.pages += pages
         self.failed += failed
         self.articles += articles
         if fallback:
             self.fallbacks[fallback] += 1
+        if language:
+            self.skipped_languages[language] += 1
         self.tick()
 
     def lose(self, text: str) -> None:
@@ -69,9 +79,19 @@ class Report:
                 f"{self.articles:,} ({self.counts.records / max(seconds, 1e-9):,.0f} records/s)",
                 file=sys.stderr,
             )
+        if skipped := self.skipped_files:
+            many = "s" if len(skipped) > 1 else ""
+            print(
+                f"{len(skipped)} file{many} in the folders skipped, not HTML (first: {skipped[0]})",
+                file=sys.stderr,
+            )
         if self.fallbacks:
             found = ", ".join(f"{site} {count}" for site, count in sorted(self.fallbacks.items()))
             print(f"site cleaners that fell back to the generic one: {found}", file=sys.stderr)
+        if self.skipped_languages:
+            found = ", ".join(f"{lang} {count}" for lang, count in sorted(self.skipped_languages.items()))
+            total = sum(self.skipped_languages.values())
+            print(f"{total} pages skipped, in a language not in --lang: {found}", file=sys.stderr)
         if self.failed:
             print(f"{self.failed} of {self.pages} pages failed", file=sys.stderr)
         if self.lost:

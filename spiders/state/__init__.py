@@ -6,15 +6,48 @@ whose run lock is the worker's lease, `spiders.state.lease`)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from spiders.state import lease, sqlite
-from spiders.state.base import CrawlState, LockError, LockHeld, Pending, is_newer
+from spiders.state.base import (
+    ARTICLE,
+    FALLBACK,
+    NOT_ARTICLE,
+    NOT_HTML,
+    UNJUDGED,
+    Capture,
+    CrawlState,
+    LockError,
+    LockHeld,
+    Pending,
+    Rejudge,
+    Verdict,
+    is_newer,
+)
 from spiders.state.redis import RedisState
 
-__all__ = ["CrawlState", "LockError", "LockHeld", "Pending", "is_newer", "open_state", "run_lock", "scheme"]
+__all__ = [
+    "ARTICLE",
+    "FALLBACK",
+    "NOT_ARTICLE",
+    "NOT_HTML",
+    "UNJUDGED",
+    "Capture",
+    "CrawlState",
+    "LockError",
+    "LockHeld",
+    "Pending",
+    "Rejudge",
+    "Verdict",
+    "is_newer",
+    "location",
+    "open_state",
+    "run_lock",
+    "scheme",
+]
 
 Lock = Callable[[str], AbstractContextManager[None]]
 
@@ -29,6 +62,15 @@ _BACKENDS: dict[str, tuple[Callable[[str], CrawlState], Lock]] = {
 def scheme(uri: str) -> str:
     """The URL scheme of a crawl state's location; "" for a path."""
     return urlsplit(uri).scheme if "://" in uri else ""
+
+
+def location(uri: str) -> str:
+    """Where a crawl state is, for people: a file by its absolute path, a URI without its password."""
+    if not scheme(uri):
+        return uri if uri == sqlite.MEMORY else os.path.abspath(uri)
+    parts = urlsplit(uri)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=host))
 
 
 def _backend(uri: str) -> tuple[Callable[[str], CrawlState], Lock]:
