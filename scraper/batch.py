@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -44,10 +45,12 @@ class _Failed:
     reason: str
 
 
-def _setup_worker(setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+def _setup_worker(caller: int, setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
     if sys.platform == "linux":  # a worker must not outlive a killed caller (1 = PR_SET_PDEATHSIG)
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+        if os.getppid() != caller:  # killed between the fork and the line above: no signal will come
+            os._exit(1)
     if setup is not None:
         setup(*args)
 
@@ -83,7 +86,7 @@ class Workers:
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("fork")  # workers inherit what the caller imported
         return ProcessPoolExecutor(
-            self.jobs, mp_context=context, initializer=_setup_worker, initargs=self._setup
+            self.jobs, mp_context=context, initializer=_setup_worker, initargs=(os.getpid(), *self._setup)
         )
 
     def _submit(self, work: Callable[[T], R], timeout: float | None, chunk: list[T]) -> Future[list[Any]]:
