@@ -21,7 +21,8 @@ its article as JSON. Also GET /healthz, GET /metrics (Prometheus) and the OpenAP
 other non-public addresses unless --allow-fetch names them. The API key is read from --api-key or,
 better (a command line is visible to every user of the machine), from ${API_KEY_VARIABLE}.
 Ready when standard error says: scraper serve: listening on http://HOST:PORT (--port 0: any free port).
-Exit status: 0 stopped by SIGTERM or Ctrl-C, 2 usage error, 3 could not start (address in use)."""
+SIGTERM stops it gracefully (requests in flight are answered), then it ends by that signal, as service
+managers expect. Exit status: 2 usage error, 3 could not start (the address is in use)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -128,10 +129,8 @@ def run(args: argparse.Namespace) -> int:
             access_log=args.access_log,
         )
     except OSError as error:
-        print(
-            f"scraper serve: cannot listen on {args.host}:{args.port}: {error.strerror or error}",
-            file=sys.stderr,
-        )
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        print(f"scraper serve: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)
         return FAILED
     return OK if started else FAILED
 
