@@ -5,8 +5,9 @@
   connection: the first one and the one after each redirect. The connection then goes to the checked
   address, so a name that resolves elsewhere a moment later (DNS rebinding) cannot slip through;
 - at most `max_redirects` redirects, followed here one by one;
-- the response is read as a stream and cut off past `max_bytes` (also when its length is announced, or
-  when it inflates past that from gzip), so an endless or huge response costs no memory;
+- the response is read as a stream and cut off past `max_bytes` (at once when its length is announced
+  as more), so an endless or huge response costs no memory. A compressed one is inflated here, at most
+  to the limit (httpx would inflate a whole network chunk at once: 64 kB of a gzip bomb make 64 MB);
 - the whole fetch, redirects included, within `timeout` seconds (a server that trickles is cut off);
 - no proxy from the environment: the address checked is the address connected to.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import zlib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -28,6 +30,7 @@ from scraper.service.addresses import Allowed, refusal
 from scraper.service.errors import ServiceError
 
 SCHEMES = ("http", "https")
+ENCODINGS = ("gzip", "x-gzip", "deflate")  # asked for, and inflated by `_read`
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,7 @@ class Fetcher:
         self.limits = limits
         self._client = httpx.AsyncClient(
             transport=_CheckedTransport(limits.allowed),
-            headers={"User-Agent": USER_AGENT},
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
             timeout=limits.timeout,
             follow_redirects=False,
             trust_env=False,
@@ -154,9 +157,16 @@ class Fetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise too_large
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in (*ENCODINGS, "identity", ""):
+            raise ServiceError(502, "fetch_failed", f"{url}: unknown content encoding {encoding!r}")
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | 32) if encoding in ENCODINGS else None  # gzip or zlib
         content = bytearray()
-        async for chunk in response.aiter_bytes():  # decoded: a gzip bomb stops here too
-            content += chunk
+        async for chunk in response.aiter_raw():
+            try:  # at most one byte past the limit: enough to know the page is too large
+                content += inflater.decompress(chunk, cap + 1 - len(content)) if inflater else chunk
+            except zlib.error as error:
+                raise ServiceError(502, "fetch_failed", f"{url}: broken {encoding} data: {error}") from None
             if len(content) > cap:
                 raise too_large
         return bytes(content)

@@ -4,6 +4,10 @@
   sends them a byte at a time (slowloris) would hold a connection forever. Here a connection whose
   request head is not complete within `head_timeout` seconds of its opening, or of its previous answer,
   is closed. The body has its own limit in the app (`body_timeout`).
+- a bound on the body read after an early answer: when the app answers before reading the whole body
+  (413), uvicorn goes on reading and dropping it, for the connection's sake. An honest client sends its
+  body before it reads the answer, so a body a little over the limit is still read (up to `drain`
+  bytes more) and the client gets its 413; a client that goes on (a 2 GB upload) is cut off there.
 - a cap on connections (`max_connections`; uvicorn answers 503 past it).
 - the port bound before uvicorn starts, so that port 0 (any free port) can be read back: the line
   `scraper serve: listening on http://HOST:PORT` on standard error says the service is ready."""
@@ -16,6 +20,7 @@ import sys
 from functools import partial
 from typing import Any
 
+import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -28,16 +33,27 @@ READY = "scraper serve: listening on http://{host}:{port}"
 class _HeadDeadlineH11(H11Protocol):
     """uvicorn's h11 protocol, closing a connection whose request head takes too long."""
 
-    def __init__(self, *args: Any, head_timeout: float, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, head_timeout: float, drain: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_timeout = head_timeout
         self._deadline: asyncio.TimerHandle | None = None
+        self._drain = drain
+        self._dropped = 0  # body bytes received after the answer
+
+    def data_received(self, data: bytes) -> None:
+        if self.cycle is not None and self.cycle.response_complete and self.conn.their_state is h11.SEND_BODY:
+            self._dropped += len(data)
+            if self._dropped > self._drain:
+                self.transport.close()
+                return
+        super().data_received(data)
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()
 
     def on_response_complete(self) -> None:
+        self._dropped = 0
         super().on_response_complete()
         self._arm()
 
@@ -80,7 +96,7 @@ def serve(
     sock = socket.create_server((host, port), family=family, backlog=2048)
     uvicorn_config = uvicorn.Config(
         create_app(config),
-        http=partial(_HeadDeadlineH11, head_timeout=head_timeout),  # type: ignore[arg-type]
+        http=partial(_HeadDeadlineH11, head_timeout=head_timeout, drain=config.max_body),  # type: ignore[arg-type]
         lifespan="on",
         limit_concurrency=max_connections,
         access_log=access_log,

@@ -36,6 +36,7 @@ class Origin(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: Counter[str] = Counter()  # by path
         self.sent: Counter[str] = Counter()  # body bytes, by path
+        self.finished: Counter[str] = Counter()  # streamed responses ended (done, or the client hung up)
         self.lock = threading.Lock()
 
     def url(self, path: str) -> str:
@@ -101,6 +102,8 @@ class _Handler(BaseHTTPRequestHandler):
         sent = 0
         while sent < total and self._write(path, CHUNK):
             sent += len(CHUNK)
+        with self.server.lock:
+            self.server.finished[path] += 1
 
     def _write(self, path: str, data: bytes) -> bool:
         """Write and count; False once the client has hung up."""
