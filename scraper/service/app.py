@@ -164,7 +164,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
                 raise ServiceError(422, "bad_request", "a JSON request needs url, html or both")
         else:
             _check_with(with_.split(",") if with_ else [])
-            page = RawPage(url or "request", content, url, content_type)
+            page = RawPage(url or "request", content, url or None, content_type)
         line = await extraction.article(page)
         return Response(line, media_type="application/json")
 
