@@ -181,6 +181,14 @@ def test_a_killed_worker_fails_its_request_with_503_and_is_replaced(tmp_path: Pa
         assert len(service.workers()) == 1 and service.workers() != [worker]
 
 
+def test_unknown_routes_and_methods_answer_json_errors(service: Service) -> None:
+    missing = httpx.get(service("/v2/extract"))
+    wrong_method = httpx.get(service("/v1/extract"))
+
+    assert (missing.status_code, error_of(missing)) == (404, "not_found")
+    assert (wrong_method.status_code, error_of(wrong_method)) == (405, "method_not_allowed")
+
+
 def test_healthz_and_the_openapi_documentation(service: Service) -> None:
     assert httpx.get(service("/healthz")).json() == {"status": "ok"}
     spec = httpx.get(service("/openapi.json")).json()

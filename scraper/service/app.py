@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
@@ -20,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.exceptions import HTTPException
 
 from scraper import batch
 from scraper.article import json_schema
@@ -116,6 +118,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, error: ServiceError) -> Response:
         return _error(metrics, error)
+
+    @app.exception_handler(HTTPException)  # Starlette's own: no such route, a method the route has not
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        kind = HTTPStatus(error.status_code).phrase.lower().replace(" ", "_")  # not_found, ...
+        return _error(metrics, ServiceError(error.status_code, kind, str(error.detail), error.headers))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:

@@ -43,7 +43,12 @@ class Guard:
 
         try:
             if self._key and path not in OPEN and not self._authorized(scope["headers"]):
-                await self.reject(sending, ServiceError(401, "unauthorized", "a valid API key is required"))
+                await self.reject(
+                    sending,
+                    ServiceError(
+                        401, "unauthorized", "a valid API key is required", {"WWW-Authenticate": "Bearer"}
+                    ),
+                )
             elif route == EXTRACT:
                 await self._admit(scope, receive, sending)
             else:
