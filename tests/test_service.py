@@ -24,7 +24,7 @@ from tests.support.origin import Origin, origin
 from tests.support.pages import article_page, slow_page
 from tests.support.redesign import containers_renamed
 from tests.support.samples import ROOT, sample_pages
-from tests.support.service import Service, serve
+from tests.support.service import Service, error_kind, serve
 from tests.support.waiting import wait_for
 
 HTML = {"content-type": "text/html; charset=utf-8"}
@@ -43,13 +43,6 @@ def service(site: Origin, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     args = ("-j", "2", "--page-timeout", "1", "--allow-fetch", f"127.0.0.1:{port}")
     with serve(tmp_path_factory.mktemp("service"), *args) as running:
         yield running
-
-
-def error_of(response: httpx.Response) -> str:
-    assert response.headers["content-type"] == "application/json"
-    body = response.json()
-    assert set(body) == {"error", "detail"} and body["detail"]
-    return body["error"]
 
 
 def metric(service: Service, name: str, **labels: str) -> float:
@@ -138,14 +131,14 @@ def test_bad_requests_answer_a_json_error_naming_the_problem(
     response = httpx.post(service("/v1/extract"), **request_)
 
     assert response.status_code == status, response.text
-    assert error_of(response) == kind
+    assert error_kind(response) == kind
 
 
 def test_a_failed_fetch_says_why(service: Service, site: Origin) -> None:
     response = httpx.post(service("/v1/extract"), json={"url": site.url("/missing")})
 
     assert response.status_code == 502
-    assert error_of(response) == "fetch_failed"
+    assert error_kind(response) == "fetch_failed"
     assert "answered 404" in response.json()["detail"]
 
 
@@ -155,7 +148,7 @@ def test_a_page_over_the_time_limit_answers_504_and_the_service_goes_on(service:
     response = httpx.post(service("/v1/extract"), content=slow, headers=HTML, timeout=60)
 
     assert response.status_code == 504
-    assert error_of(response) == "page_timeout"
+    assert error_kind(response) == "page_timeout"
     assert "took longer than 1 s" in response.json()["detail"]
     after = httpx.post(service("/v1/extract"), content=article_page("After the slow one"), headers=HTML)
     assert after.status_code == 200 and after.json()["title"] == "After the slow one"
@@ -175,7 +168,7 @@ def test_a_killed_worker_fails_its_request_with_503_and_is_replaced(tmp_path: Pa
             response = sent.result(timeout=120)
 
         assert response.status_code == 503
-        assert error_of(response) == "worker_died"
+        assert error_kind(response) == "worker_died"
         after = httpx.post(service("/v1/extract"), content=article_page("After the kill"), headers=HTML)
         assert after.status_code == 200 and after.json()["title"] == "After the kill"
         assert len(service.workers()) == 1 and service.workers() != [worker]
@@ -185,8 +178,8 @@ def test_unknown_routes_and_methods_answer_json_errors(service: Service) -> None
     missing = httpx.get(service("/v2/extract"))
     wrong_method = httpx.get(service("/v1/extract"))
 
-    assert (missing.status_code, error_of(missing)) == (404, "not_found")
-    assert (wrong_method.status_code, error_of(wrong_method)) == (405, "method_not_allowed")
+    assert (missing.status_code, error_kind(missing)) == (404, "not_found")
+    assert (wrong_method.status_code, error_kind(wrong_method)) == (405, "method_not_allowed")
 
 
 def test_healthz_and_the_openapi_documentation(service: Service) -> None:
@@ -240,7 +233,7 @@ def test_an_api_key_is_required_when_set(tmp_path: Path, from_environment: bool)
         header = httpx.post(extract_url, content=page, headers={**HTML, "x-api-key": key})
 
         assert [missing.status_code, wrong.status_code] == [401, 401]
-        assert error_of(missing) == error_of(wrong) == "unauthorized"
+        assert error_kind(missing) == error_kind(wrong) == "unauthorized"
         assert bearer.status_code == header.status_code == 200
         assert httpx.get(service("/metrics")).status_code == 401
         assert httpx.get(service("/metrics"), headers={"x-api-key": key}).status_code == 200

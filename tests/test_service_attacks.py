@@ -19,7 +19,7 @@ import pytest
 from scraper.service.addresses import parse_allowed, refusal
 from tests.support.origin import TWO_GB, Origin, origin
 from tests.support.pages import article_page
-from tests.support.service import Service, serve
+from tests.support.service import Service, error_kind, serve
 from tests.support.waiting import wait_for
 
 HTML = {"content-type": "text/html; charset=utf-8"}
@@ -50,15 +50,6 @@ def service(site: Origin, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         yield running
 
 
-def healthy(service: Service) -> bool:
-    return service.process.poll() is None and httpx.get(service("/healthz"), timeout=10).status_code == 200
-
-
-def error_of(response: httpx.Response) -> str:
-    assert response.headers["content-type"] == "application/json"
-    return response.json()["error"]
-
-
 # An oversized body.
 
 
@@ -66,8 +57,8 @@ def test_an_announced_oversized_body_answers_413(service: Service) -> None:
     response = httpx.post(service("/v1/extract"), content=b"<p>" + b"x" * LIMIT, headers=HTML)
 
     assert response.status_code == 413
-    assert error_of(response) == "too_large"
-    assert healthy(service)
+    assert error_kind(response) == "too_large"
+    assert service.healthy()
 
 
 def test_an_endless_chunked_body_is_cut_off_at_the_limit(service: Service) -> None:
@@ -86,10 +77,10 @@ def test_an_endless_chunked_body_is_cut_off_at_the_limit(service: Service) -> No
     response = httpx.post(service("/v1/extract"), content=endless(), headers=HTML, timeout=60)
 
     assert response.status_code == 413
-    assert error_of(response) == "too_large"
+    assert error_kind(response) == "too_large"
     assert sent < 64 * MB
     assert service.rss() < rss + 64 * MB
-    assert healthy(service)
+    assert service.healthy()
 
 
 def test_the_default_limit_is_10_mb(tmp_path: Path) -> None:
@@ -98,7 +89,7 @@ def test_the_default_limit_is_10_mb(tmp_path: Path) -> None:
     with serve(tmp_path, "-j", "1") as default:
         assert httpx.post(default("/v1/extract"), content=under, headers=HTML).status_code == 200
         over = httpx.post(default("/v1/extract"), content=under + b" ", headers=HTML)
-        assert over.status_code == 413 and error_of(over) == "too_large"
+        assert over.status_code == 413 and error_kind(over) == "too_large"
 
 
 # Slow clients.
@@ -112,7 +103,7 @@ def test_a_client_trickling_its_headers_is_cut_off_and_others_are_served(service
     started = time.monotonic()
     for client in clients:
         client.sendall(b"POST /v1/extract HTTP/1.1\r\nHost: attacker\r\n")
-    assert healthy(service)  # served while the 50 are trickling
+    assert service.healthy()  # served while the 50 are trickling
     closed: set[int] = set()
     while len(closed) < len(clients) and time.monotonic() - started < 10 * TIMEOUT:
         for n, client in enumerate(clients):
@@ -123,7 +114,7 @@ def test_a_client_trickling_its_headers_is_cut_off_and_others_are_served(service
 
     assert len(closed) == len(clients)
     assert elapsed < 5 * TIMEOUT
-    assert healthy(service)
+    assert service.healthy()
     for client in clients:
         client.close()
 
@@ -153,7 +144,7 @@ def test_a_client_trickling_its_body_gets_408(service: Service) -> None:
     assert answer.startswith(b"HTTP/1.1 408 "), answer
     assert b'"error":"slow_client"' in answer
     assert elapsed < 5 * TIMEOUT
-    assert healthy(service)
+    assert service.healthy()
 
 
 # Fetch-by-URL aimed at the machine itself.
@@ -171,7 +162,7 @@ def test_loopback_is_refused_by_default(service: Service, other: Origin) -> None
     ):
         response = httpx.post(service("/v1/extract"), json={"url": url})
         assert response.status_code == 403, url
-        assert error_of(response) == "url_refused"
+        assert error_kind(response) == "url_refused"
     assert sum(other.requests.values()) == 0  # never contacted
 
 
@@ -183,7 +174,7 @@ def test_a_redirect_to_loopback_is_refused(service: Service, site: Origin, other
     response = httpx.post(service("/v1/extract"), json={"url": site.url(f"/redirect?to={target}")})
 
     assert response.status_code == 403
-    assert error_of(response) == "url_refused"
+    assert error_kind(response) == "url_refused"
     assert "127.0.0.1 is a loopback address" in response.json()["detail"]
     assert site.requests["/redirect"] >= 1
     assert sum(other.requests.values()) == 0
@@ -197,7 +188,7 @@ def test_other_schemes_are_refused_directly_and_after_a_redirect(
     redirected = httpx.post(service("/v1/extract"), json={"url": site.url(f"/redirect?to={url}")})
 
     assert direct.status_code == redirected.status_code == 403
-    assert error_of(direct) == error_of(redirected) == "url_refused"
+    assert error_kind(direct) == error_kind(redirected) == "url_refused"
     assert "redirected to" in redirected.json()["detail"]
     assert "root:" not in direct.text + redirected.text
 
@@ -211,7 +202,7 @@ def test_too_many_redirects_are_not_followed(service: Service, site: Origin) -> 
     response = httpx.post(service("/v1/extract"), json={"url": url})
 
     assert response.status_code == 502
-    assert error_of(response) == "fetch_failed"
+    assert error_kind(response) == "fetch_failed"
     assert "more than 5 redirects" in response.json()["detail"]
 
 
@@ -231,12 +222,12 @@ def test_a_huge_response_is_cut_off_without_buffering(service: Service, site: Or
     response = httpx.post(service("/v1/extract"), json={"url": site.url(path)}, timeout=60)
 
     assert response.status_code == 502
-    assert error_of(response) == "fetch_too_large"
+    assert error_kind(response) == "fetch_too_large"
     if path != "/bomb":
         wait_for(lambda: site.finished[path] >= 1)  # the origin saw the hang-up
         assert site.sent[path] < 64 * MB
     assert service.rss() < rss + 64 * MB
-    assert healthy(service)
+    assert service.healthy()
 
 
 def test_a_trickling_origin_is_cut_off_at_the_fetch_time_limit(service: Service, site: Origin) -> None:
@@ -244,9 +235,9 @@ def test_a_trickling_origin_is_cut_off_at_the_fetch_time_limit(service: Service,
     response = httpx.post(service("/v1/extract"), json={"url": site.url("/trickle")}, timeout=60)
 
     assert response.status_code == 504
-    assert error_of(response) == "fetch_timeout"
+    assert error_kind(response) == "fetch_timeout"
     assert time.monotonic() - started < 10
-    assert healthy(service)
+    assert service.healthy()
 
 
 # 200 concurrent requests.
@@ -270,10 +261,10 @@ def test_200_concurrent_requests_past_the_limit_get_429_and_the_rest_are_served(
             if response.status_code == 200:
                 assert response.json()["title"] == f"Story {n}"
             else:
-                assert error_of(response) == "overloaded" and response.headers["retry-after"] == "1"
+                assert error_kind(response) == "overloaded" and response.headers["retry-after"] == "1"
         metrics = httpx.get(service("/metrics")).text
         assert f'scraper_http_errors_total{{kind="overloaded"}} {float(statuses[429])}' in metrics
-        assert healthy(service)
+        assert service.healthy()
 
 
 def test_200_concurrent_requests_within_the_limit_are_all_served(tmp_path: Path) -> None:
@@ -282,7 +273,7 @@ def test_200_concurrent_requests_within_the_limit_are_all_served(tmp_path: Path)
 
         assert [response.status_code for response in responses] == [200] * 200
         assert [response.json()["title"] for response in responses] == [f"Story {n}" for n in range(200)]
-        assert healthy(service)
+        assert service.healthy()
 
 
 # The address rule, for the addresses no test may send traffic to (only loopback is ours to reach).

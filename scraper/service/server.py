@@ -97,23 +97,16 @@ class _Server(uvicorn.Server):
             print(READY.format(host=host, port=port), file=sys.stderr, flush=True)
 
 
-def serve(
-    config: ServiceConfig,
-    host: str,
-    port: int,
-    *,
-    head_timeout: float,
-    max_connections: int,
-    access_log: bool,
-) -> bool:
+def serve(config: ServiceConfig, host: str, port: int, *, access_log: bool = False) -> bool:
     """Serve until SIGINT or SIGTERM; False if the service could not start (its lifespan failed).
     Raises `OSError` when the address cannot be bound."""
     sock = _listen(host, port)
+    protocol = partial(_HeadDeadlineH11, head_timeout=config.head_timeout, drain=config.max_body)
     uvicorn_config = uvicorn.Config(
         create_app(config),
-        http=partial(_HeadDeadlineH11, head_timeout=head_timeout, drain=config.max_body),  # type: ignore[arg-type]
+        http=protocol,  # type: ignore[arg-type]
         lifespan="on",
-        limit_concurrency=max_connections,
+        limit_concurrency=config.max_connections,
         access_log=access_log,
         timeout_graceful_shutdown=int(config.page_timeout),
     )

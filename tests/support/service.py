@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from tests.support.commands import children
 from tests.support.samples import ROOT
 from tests.support.waiting import wait_for
@@ -34,6 +36,18 @@ class Service:
 
     def workers(self) -> list[int]:
         return children(self.process.pid)
+
+    def healthy(self) -> bool:
+        """Still running, and answering."""
+        return self.process.poll() is None and httpx.get(self("/healthz"), timeout=10).status_code == 200
+
+
+def error_kind(response: httpx.Response) -> str:
+    """The kind of a JSON error answer, checking its shape: `{"error": KIND, "detail": MESSAGE}`."""
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"error", "detail"} and body["detail"], body
+    return body["error"]
 
 
 @contextmanager
