@@ -163,10 +163,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir, serve(Path(workdir), "-j", str(args.jobs)) as service:
         for round_ in range(1, args.rounds + 1):
             for clients in CLIENTS:
-                print(extract_loop(pages, answers).row(f"extract() loop, 1 process  #{round_}"), flush=True)
+                print(extract_loop(pages, answers).row(f"extract() loop, 1 process #{round_}"), flush=True)
                 done = asyncio.run(service_pass(service, pages, clients, answers, mismatches))
-                label = f"POST /v1/extract, {clients} client{'s' * (clients > 1)}"
-                print(done.row(f"{label:<27}#{round_}"), flush=True)
+                label = f"POST /v1/extract, {clients} client{'s' * (clients > 1)} #{round_}"
+                print(done.row(label), flush=True)
         print(
             f"\nanswers identical to extract(): {args.rounds * len(CLIENTS) * len(pages) - len(mismatches)}"
             f" of {args.rounds * len(CLIENTS) * len(pages)}"
