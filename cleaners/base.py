@@ -53,6 +53,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaners.boilerplate import DROP_SELECTORS, credit_of, dateline_of, drop_text, trailing_credit
 from scraper.article import word_count
+from scraper.blocks import as_paragraphs, keep_dropped_figures, with_text
 from scraper.bylines import split_authors
 from scraper.dates import normalise_date
 from scraper.page import Cleaned, Page  # the contract, re-exported for site modules
@@ -176,6 +177,13 @@ class SiteCleaner:
     def domains(self) -> tuple[str, ...]:
         return self.site.domains
 
+    @property
+    def version(self) -> str:
+        """The cleaner's version: its layouts' versions, newest first. Adding a layout (a redesign) or
+        renaming one (give a layout a new version when its rules change) changes it, and a crawl then
+        re-judges the pages this cleaner could not read (`scraper.pipeline.judges`)."""
+        return ",".join(layout.version for layout in self.layouts)
+
     def layout_for(self, tree: LexborHTMLParser) -> Layout | None:
         return next((layout for layout in self.layouts if tree.css_first(layout.body) is not None), None)
 
@@ -204,7 +212,9 @@ class SiteCleaner:
             result.authors = names
         if layout.tags and (tags := list(dict.fromkeys(_texts(tree, layout.tags)))):
             result.tags = tags
-        lead = [p for node in (tree.css(layout.lead) if layout.lead else []) for p in paragraphs(node)]
+        lead = as_paragraphs(
+            [p for node in (tree.css(layout.lead) if layout.lead else []) for p in page.paragraphs(node)]
+        )
         quotes = (
             {p for node in tree.css(layout.pull_quotes) for p in paragraphs(node)}
             if layout.pull_quotes
@@ -212,8 +222,10 @@ class SiteCleaner:
         )
         body = tree.css_first(layout.body)
         assert body is not None  # the layout was chosen for it
+        if page.structured:
+            keep_dropped_figures(body, layout.drop + DROP_SELECTORS, page.base)
         drop_inside(body, layout.drop + DROP_SELECTORS, result.removed)
-        body_paras = paragraphs(body)
+        body_paras = page.paragraphs(body)
         paras = lead_once_first(lead, body_paras, result)
         result.paragraphs = drop_pull_quotes(self._filter(paras, layout, result), quotes, result)
         # The dateline opens the body proper, after any standfirst bullets.
@@ -286,6 +298,7 @@ def pop_credits(paras: list[str], result: Cleaned, extra: tuple[re.Pattern[str],
         result.removed.append(("credit", paras.pop()))
         result.credit = credit if result.credit is None else f"{credit}; {result.credit}"
     if paras and (split := trailing_credit(paras[-1])):
-        paras[-1], credit = split
+        text, credit = split
+        paras[-1] = with_text(paras[-1], text)
         result.removed.append(("credit", credit))
         result.credit = credit if result.credit is None else f"{credit}; {result.credit}"

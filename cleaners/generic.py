@@ -17,16 +17,19 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import trafilatura
-from selectolax.lexbor import LexborNode
+from lxml import etree
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaners.base import lead_once_first, pop_credits
 from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
 from cleaners.generic_lead import standfirst
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
 from scraper.article import has_words, word_count
+from scraper.blocks import IMAGE_SOURCES, Block, Figure, absolute, align, blocks, figure_of
 from scraper.dates import is_date_line
 from scraper.invariants import SHORT_SHARE
 from scraper.page import Cleaned, Page
@@ -92,19 +95,25 @@ def clean(page: Page, template: frozenset[str] = frozenset(), *, unpruned: bool 
     main = main_article(page, root)
     shown = root.text(deep=True)
     if unpruned:
-        text = _trafilatura(page.html, page.url)
+        reading = _Reading(page.html)
     elif len(shown) > _TRAFILATURA_MAX_CHARS:
-        text = "\n".join(paragraphs(root if main is None else main))
+        reading = _Reading(node=root if main is None else main)
     elif main is not None and has_words(main.text(deep=True, separator=" "), _MAIN_ARTICLE_WORDS):
         # Only the article is left: trafilatura's slow second opinion (other algorithms) adds nothing.
-        text = _trafilatura(_document(main), page.url, fast=True)
+        reading = _Reading(_document(main), fast=True)
     else:  # the pruned body alone: the head's scripts and styles are half the bytes of most pages
-        text = _trafilatura(_document(root), page.url)
+        reading = _Reading(_document(root))
+    text = reading.text(page)
     if not has_words(text, _MIN_WORDS):  # pruned too much, or markup trafilatura reads only whole
-        text = _trafilatura(page.html, page.url)
-    if not has_words(text, _MIN_WORDS) and has_words(story := _scripted_story(page), _MIN_WORDS):
-        text = story  # a page that a script renders: the story is in its data
+        reading = _Reading(page.html)
+        text = reading.text(page)
+    if not has_words(text, _MIN_WORDS) and (story := _scripted_story(page)):
+        scripted = _Reading(story, fast=True)  # a page that a script renders: the story is in its data
+        if has_words(scripted_text := scripted.text(page), _MIN_WORDS):
+            reading, text = scripted, scripted_text
     paras = [para for line in text.splitlines() if (para := _LIST_MARKER.sub("", " ".join(line.split())))]
+    if page.structured:
+        paras = align(paras, reading.blocks(page))
     teasers = _teaser_links(page, root, {para for para in paras if len(para) in HEADLINE_CHARS})
     kept: list[str] = []
     for para in paras:
@@ -147,6 +156,92 @@ def _document(node: LexborNode) -> str:
     return f"<html><body><article>{node.inner_html}</article></body></html>"
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What the article's text is read from: a document trafilatura reads (`fast`: without its second
+    opinion), or a subtree read paragraph by paragraph (pages too large for trafilatura). The same
+    reading can be done again with structure, for a markdown or HTML body."""
+
+    html: str | None = None
+    node: LexborNode | None = None
+    fast: bool = False
+
+    def text(self, page: Page) -> str:
+        if self.node is not None:
+            return "\n".join(paragraphs(self.node))
+        return _trafilatura(self.html or "", page.url, self.fast)
+
+    def blocks(self, page: Page) -> list[Block]:
+        """The reading's paragraphs with their structure: trafilatura's reading of the document with
+        formatting, links and images (its plain text drops them), as HTML."""
+        if self.node is not None:
+            return blocks(self.node, page.base)
+        document = trafilatura.bare_extraction(
+            self.html or "",
+            url=page.url,
+            fast=self.fast,
+            include_comments=False,
+            include_tables=True,
+            include_images=True,
+            include_formatting=True,
+            include_links=True,
+            with_metadata=False,
+        )
+        body = getattr(document, "body", None)
+        if body is None:
+            return []
+        tree = LexborHTMLParser(f"<html><body>{_as_html(body)}</body></html>")
+        assert tree.body is not None
+        return [_with_page_figures(block, page) for block in blocks(tree.body, page.base)]
+
+
+# trafilatura's XML elements as HTML (`head`, `list`, `hi` and `cell` by their attributes, below).
+_HTML_TAGS = {"item": "li", "quote": "blockquote", "ref": "a", "graphic": "img", "lb": "br", "row": "tr"}
+_HI_TAGS = {"#b": "strong", "#i": "em", "#t": "code"}
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_INLINE_PARENTS = frozenset(("p", "item", "cell", "hi", "head", "ref", "quote"))
+
+
+def _as_html(body: etree._Element) -> str:
+    """trafilatura's document body (its XML: head, list/item, quote, code, table/row/cell, hi, ref,
+    graphic, lb) as HTML. Its own HTML output would lose ordered lists and set inline code as <pre>."""
+    for node in body.iter():
+        tag, attrs = node.tag, node.attrib
+        if tag == "head":
+            node.tag = rend if (rend := attrs.get("rend") or "") in _HEADINGS else "h2"
+        elif tag == "list":
+            node.tag = "ol" if attrs.get("rend") == "ol" else "ul"
+        elif tag == "hi":
+            node.tag = _HI_TAGS.get(attrs.get("rend") or "", "span")
+        elif tag == "cell":
+            node.tag = "th" if attrs.get("role") == "head" else "td"
+        elif tag == "code":
+            parent = node.getparent()
+            node.tag = "code" if parent is not None and parent.tag in _INLINE_PARENTS else "pre"
+        elif tag == "ref" and "target" in attrs:
+            attrs["href"] = attrs.pop("target")
+        node.tag = _HTML_TAGS.get(node.tag, node.tag)
+    return etree.tostring(body, encoding="unicode", method="html")
+
+
+def _with_page_figures(block: Block, page: Page) -> Block:
+    """trafilatura keeps an image's address and alt text: its caption and size are read from the page."""
+    if not block.figures:
+        return block
+    figures = tuple(_page_figure(figure, page) or figure for figure in block.figures)
+    return Block(block, runs=block.runs, **{**block._fields(), "figures": figures})
+
+
+def _page_figure(figure: Figure, page: Page) -> Figure | None:
+    for img in page.tree.css("img"):
+        sources = (img.attributes.get(key) for key in IMAGE_SOURCES)
+        if any(absolute(source, page.base) == figure.src for source in sources):
+            holder = img.parent if img.parent is not None and img.parent.tag == "picture" else img
+            holder = holder.parent if holder.parent is not None and holder.parent.tag == "figure" else holder
+            return figure_of(holder, page.base)
+    return None
+
+
 def _trafilatura(html: str, url: str | None, fast: bool = False) -> str:
     """The text of a whole document."""
     return (
@@ -173,8 +268,8 @@ _SCRIPTED_HTML = re.compile(
 )
 
 
-def _scripted_story(page: Page) -> str:
-    """The text of the longest HTML string with paragraphs in the page's script data: for pages whose
+def _scripted_story(page: Page) -> str | None:
+    """The longest HTML string with paragraphs in the page's script data, as a document: for pages whose
     markup holds no story until a script renders it (trafilatura itself reads a JSON-LD articleBody)."""
     best = ""
     for match in _SCRIPTED_HTML.finditer(page.html):
@@ -182,7 +277,7 @@ def _scripted_story(page: Page) -> str:
             value = json.loads(f'"{match.group(1)}"')
             if "<p" in value and len(value) > len(best):
                 best = value
-    return _trafilatura(f"<html><body>{best}</body></html>", page.url, fast=True) if best else ""
+    return f"<html><body>{best}</body></html>" if best else None
 
 
 def _teaser_links(page: Page, root: LexborNode, candidates: set[str]) -> set[str]:

@@ -8,8 +8,9 @@ import re
 
 from selectolax.lexbor import LexborNode
 
+from scraper.blocks import as_paragraphs
 from scraper.page import Page
-from scraper.text import fold_whitespace, paragraphs
+from scraper.text import fold_whitespace
 
 # A summary's length: shorter is a slogan or a label, longer is the story itself.
 _CHARS = range(40, 1000)
@@ -35,17 +36,12 @@ def standfirst(page: Page, root: LexborNode, shown: str, kept: list[str]) -> lis
     are not yet among the `kept` paragraphs: the block saying the meta description, else the block
     named as one below the headline. Empty when there is none."""
     text = _squash(" ".join(kept))
-    return _described(page, root, shown, text) or _named(root, text)
+    return as_paragraphs(_described(page, root, shown, text) or _named(page, root, text))
 
 
 def _squash(text: str) -> str:
     """The text without whitespace: blocks and inline markup space words differently."""
     return "".join(text.split())
-
-
-def _paragraphs(block: LexborNode) -> list[str]:
-    """A standfirst's paragraphs: its paragraphs, list items or blocks (summary bullets), one each."""
-    return paragraphs(block)
 
 
 def _described(page: Page, root: LexborNode, shown: str, text: str) -> list[str]:
@@ -74,12 +70,12 @@ def _described(page: Page, root: LexborNode, shown: str, text: str) -> list[str]
             if len(whole) > len(desc) * 1.5 + 20 or block.tag == "h1" or block.css_first("h1") is not None:
                 break
             if squashed in _squash(whole):
-                return _paragraphs(block)
+                return page.paragraphs(block)  # paragraphs, list items, blocks: one each
             block = block.parent
     return []
 
 
-def _named(root: LexborNode, text: str) -> list[str]:
+def _named(page: Page, root: LexborNode, text: str) -> list[str]:
     """The first block below the (first) h1, within the header around it, whose class names a
     standfirst."""
     heading = root.css_first("h1")
@@ -101,5 +97,5 @@ def _named(root: LexborNode, text: str) -> list[str]:
         block = fold_whitespace(node.text(deep=True))
         if len(block) not in _CHARS or node.css_first("a[href]") is not None:
             continue
-        return [] if _squash(block) in text else _paragraphs(node)
+        return [] if _squash(block) in text else page.paragraphs(node)
     return []

@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from itertools import islice
@@ -35,10 +36,34 @@ def content_hash(title: str | None, body: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def fetch_time(moment: datetime | None = None) -> str:
+    """A `fetched_at` value: ISO 8601 in UTC to the microsecond, as WARC/1.1 writes its WARC-Date."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 @dataclass(slots=True)
 class Image:
     url: str
     caption: str | None = None
+
+
+@dataclass(slots=True)
+class Link:
+    """A link in the article's text: its words and its absolute address."""
+
+    text: str
+    url: str
+
+
+@dataclass(slots=True)
+class BodyImage:
+    """An image in the article's text: its absolute address and what the page says of it."""
+
+    url: str
+    alt: str | None = None
+    caption: str | None = None
+    width: int | None = None
+    height: int | None = None
 
 
 @dataclass(slots=True)
@@ -67,8 +92,10 @@ class Article:
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     image: Image | None = None
-    body_format: str = "text"  # what `body` is written in: text (markdown and html on request)
+    body_format: str = "text"  # what `body` is written in: text, markdown or html (on request)
     body: str = ""
+    links: list[Link] | None = None  # the article's links, when asked for (else None)
+    images: list[BodyImage] | None = None  # the article's images, when asked for (else None)
     word_count: int = 0
     credit: str | None = None
     is_article: bool = False
@@ -94,6 +121,10 @@ class Article:
             data["image"] = Image(**data["image"])
         if data.get("cleaner") is not None:
             data["cleaner"] = CleanerInfo(**data["cleaner"])
+        if data.get("links") is not None:
+            data["links"] = [Link(**link) for link in data["links"]]
+        if data.get("images") is not None:
+            data["images"] = [BodyImage(**image) for image in data["images"]]
         return cls(**data)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scraper import pipeline
 from scraper.batch import INVALID
+from scraper.language import kept
 from scraper.sources import Item, RawPage, Unreadable
 from scraper.templates import TemplateStore
 
@@ -24,6 +25,7 @@ class Outcome:
     explain: str | None = None
     template: tuple[str, str, frozenset[str]] | None = None  # the first pass: what the page adds
     fallback: str | None = None  # the site whose cleaner could not clean the page (the generic one did)
+    skipped_language: str | None = None  # the article's language, not among those wanted: not written
 
 
 def source_of(item: Item) -> str:
@@ -47,19 +49,37 @@ def load_templates(path: Path | None) -> None:
     _store = TemplateStore.load(path) if path else None
 
 
-def clean_page(item: Item, *, explain: bool = False) -> Outcome:
+def clean_page(
+    item: Item,
+    *,
+    explain: bool = False,
+    body: str = "text",
+    with_: tuple[str, ...] = (),
+    languages: frozenset[str] = frozenset(),
+) -> Outcome:
     """One page to one article line. What `extract` does, keeping the cleaner's result for --explain.
     With templates, the store learned every input page in the first pass, so learning the page again
-    here changes nothing."""
+    here changes nothing. `body`, `with_` as for `extract`; an article in none of the `languages` (when
+    given) is not written, only counted ("unknown" when its language is)."""
     if isinstance(item, Unreadable):
         return failure(item.source, item.reason)
-    explained = pipeline.explain(item.html, item.url, content_type=item.content_type, templates=_store)
+    explained = pipeline.explain(
+        item.html,
+        item.url,
+        content_type=item.content_type,
+        templates=_store,
+        body=body,
+        with_=with_,
+        fetched_at=item.fetched_at,
+    )
     article = explained.article
+    wanted = kept(article.language, languages)
     return Outcome(
         item.source,
-        article.to_json(),
+        article.to_json() if wanted else None,
         explain=explained.listing(item.source) if explain else None,
         fallback=pipeline.site_fallback(article.site, article.cleaner.fallback_from),
+        skipped_language=None if wanted else article.language or "unknown",
     )
 
 

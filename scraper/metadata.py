@@ -32,7 +32,7 @@ class Metadata:
     authors: list[str] = field(default_factory=list)
     published: str | None = None  # as the page states it; the article's is `scraper.dates.published`
     modified: str | None = None
-    language: str | None = None
+    language: str | None = None  # the declared language, when it is a valid subtag (`language_subtag`)
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     image: str | None = None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scraper.blocks import read_paragraphs
 from scraper.evidence import Evidence
 from scraper.metadata import Metadata
 
@@ -21,6 +22,14 @@ class Page:
     meta: Metadata
     html: str  # the decoded document the tree was parsed from, for steps that need the unmodified page
     evidence: Evidence  # what the page says about its article, read before any cleaner changed the tree
+    # A markdown or HTML body, links or images are asked for: cleaners read paragraphs as
+    # `scraper.blocks.Block`s (`paragraphs`), which keep their structure, links resolved against `base`.
+    structured: bool = False
+    base: str | None = None
+
+    def paragraphs(self, node: LexborNode) -> list[str]:
+        """The paragraphs of a subtree of the page, as the cleaners read them."""
+        return read_paragraphs(node, self.base, self.structured)
 
 
 @dataclass(slots=True)

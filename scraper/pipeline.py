@@ -8,22 +8,27 @@ from functools import cache
 from urllib.parse import urljoin, urlsplit
 
 import tldextract
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
 import cleaners
 from cleaners import generic
 from scraper import dates, invariants
 from scraper.article import Article, CleanerInfo, Image, content_hash, word_count
+from scraper.blocks import base_url, caption_of
 from scraper.decode import decode
 from scraper.dropcaps import join_drop_caps
 from scraper.errors import ExtractError
 from scraper.evidence import Evidence, read_evidence
 from scraper.explanation import Explanation
+from scraper.language import article_language
 from scraper.metadata import read_metadata
 from scraper.page import Cleaned, Page
+from scraper.render import check_options, needs_structure, render
+from scraper.render import images as render_images
+from scraper.render import links as render_links
 from scraper.site import Site
 from scraper.templates import TemplateStore, page_blocks
-from scraper.text import fold_whitespace, join_paragraphs
+from scraper.text import join_paragraphs
 
 # No network: use the public suffix list snapshot that ships with tldextract.
 _domains = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -38,14 +43,25 @@ def _host(url: str | None) -> str | None:
     return (urlsplit(url).hostname or None) if url else None
 
 
-def parse(html: bytes | str, url: str | None = None, content_type: str | None = None) -> Page:
-    """Decode and parse once; read the page's own metadata."""
+def parse(
+    html: bytes | str, url: str | None = None, content_type: str | None = None, *, structured: bool = False
+) -> Page:
+    """Decode and parse once; read the page's own metadata. `structured`: the cleaners are to keep the
+    structure of the paragraphs (for a markdown or HTML body, links, images)."""
     text = join_drop_caps(decode(html, content_type))
     if "<" not in text:
         raise ExtractError("no HTML markup")
     tree = LexborHTMLParser(text)
     meta = read_metadata(tree, url)
-    return Page(tree=tree, url=url, meta=meta, html=text, evidence=read_evidence(meta, tree.body))
+    return Page(
+        tree=tree,
+        url=url,
+        meta=meta,
+        html=text,
+        evidence=read_evidence(meta, tree.body),
+        structured=structured,
+        base=base_url(tree.root, url or meta.canonical_url) if structured else None,
+    )
 
 
 def clean(page: Page, templates: TemplateStore | None = None) -> Cleaned:
@@ -123,6 +139,32 @@ def site_fallback(site: str | None, fallback_from: str | None) -> str | None:
     return (site or fallback_from) if fallback_from and fallback_from != generic.NAME else None
 
 
+def cleaner_version(name: str) -> str | None:
+    """The version a cleaner has now, by the name an article's `cleaner` gives it (None for a cleaner
+    that no longer exists): the generic cleaner's `VERSION`, a site cleaner's layouts."""
+    if name in (generic.NAME, generic.UNPRUNED):
+        return generic.VERSION
+    site_cleaner = next((c for c in cleaners.site_cleaners().values() if c.name == name), None)
+    return site_cleaner.version if site_cleaner else None
+
+
+def judges(cleaner: str, fallback_from: str | None) -> str:
+    """The cleaners that judged a page, with their versions now: the one that cleaned it and the site
+    cleaner that could not. A crawl re-judges a page judged "not an article" (or left to a fallback)
+    once this changes: a cleaner fixed since then may read it."""
+    return _judges([fallback_from, cleaner] if fallback_from else [cleaner])
+
+
+def _judges(names: list[str]) -> str:
+    return " > ".join(f"{name} {cleaner_version(name) or '?'}" for name in names)
+
+
+def outdated(judged: str) -> bool:
+    """Whether a verdict's judges (as `judges` wrote them) have changed since: a version moved, or a
+    cleaner is gone."""
+    return _judges([judge.partition(" ")[0] for judge in judged.split(" > ")]) != judged
+
+
 def site_of(page: Page) -> str | None:
     """The registered domain a page belongs to (by canonical URL, else URL)."""
     host = _host(page.meta.canonical_url) or _host(page.url)
@@ -150,10 +192,25 @@ def extract(
     *,
     content_type: str | None = None,
     templates: TemplateStore | None = None,
+    body: str = "text",
+    with_: tuple[str, ...] | list[str] = (),
+    fetched_at: str | None = None,
 ) -> Article:
     """Turn one HTML page into an `Article`. Raises `ExtractError` for input that is not a page.
-    With `templates`, the page is learned into its site's template and cleaned with it."""
-    return build_article(*analyse(html, url, content_type=content_type, templates=templates))
+    With `templates`, the page is learned into its site's template and cleaned with it. `body`: "text"
+    (paragraphs), "markdown" or "html", the same paragraphs with their structure; `with_`: "links",
+    "images" (the article's own, in the record's `links` and `images`). Raises ValueError for a body
+    format or an extra that does not exist. `fetched_at`: when the page was fetched (ISO 8601, UTC),
+    where the caller knows it."""
+    return explain(
+        html,
+        url,
+        content_type=content_type,
+        templates=templates,
+        body=body,
+        with_=with_,
+        fetched_at=fetched_at,
+    ).article
 
 
 def explain(
@@ -162,10 +219,16 @@ def explain(
     *,
     content_type: str | None = None,
     templates: TemplateStore | None = None,
+    body: str = "text",
+    with_: tuple[str, ...] | list[str] = (),
+    fetched_at: str | None = None,
 ) -> Explanation:
     """The article `extract` makes, with the cleaner and every block it removed (`print` lists them)."""
-    page, cleaned = analyse(html, url, content_type=content_type, templates=templates)
-    return Explanation(build_article(page, cleaned), f"{cleaned.cleaner} {cleaned.version}", cleaned.removed)
+    check_options(body, with_)
+    structured = needs_structure(body, with_)
+    page, cleaned = analyse(html, url, content_type=content_type, templates=templates, structured=structured)
+    article = build_article(page, cleaned, body=body, with_=with_, fetched_at=fetched_at)
+    return Explanation(article, f"{cleaned.cleaner} {cleaned.version}", cleaned.removed)
 
 
 def analyse(
@@ -174,9 +237,12 @@ def analyse(
     *,
     content_type: str | None = None,
     templates: TemplateStore | None = None,
+    structured: bool = False,
 ) -> tuple[Page, Cleaned]:
-    """The parsed page and the cleaner's result, including what was removed and by which rule."""
-    page = parse(html, url, content_type)
+    """The parsed page and the cleaner's result, including what was removed and by which rule.
+    `structured`: the paragraphs keep their structure (`scraper.blocks`), for `build_article`'s
+    markdown and HTML bodies, links and images."""
+    page = parse(html, url, content_type, structured=structured)
     if templates is not None:
         learn(templates, page)
     caption = lead_caption(page)  # before cleaners modify the tree
@@ -198,49 +264,35 @@ def lead_caption(page: Page) -> str | None:
         sources = [img.attributes.get("src"), link.attributes.get("href") if link else None]
         if not any(s and name in s and _image_key(urljoin(page.meta.image, s)) == wanted for s in sources):
             continue
-        if caption := _caption_of(img):
+        if caption := caption_of(img):
             return caption
     return None
 
 
 # A CMS serves one image in many sizes: "photo-696x392.jpg" is "photo.jpg".
 _IMAGE_SIZE = re.compile(r"-\d{2,5}x\d{2,5}(?=\.\w+$)")
-_CAPTION_LEVELS = 3  # how far up from the image a caption block beside it may sit
 
 
 def _image_key(url: str) -> str:
     return _IMAGE_SIZE.sub("", urlsplit(url).path)
 
 
-def _caption_of(img: LexborNode) -> str | None:
-    """The figcaption of the image's figure, else a block named as a caption that sits beside the
-    image or beside a block holding it (a CMS field of its own), a few levels up at most."""
-    node = img.parent
-    for _ in range(_CAPTION_LEVELS):
-        if node is None:
-            return None
-        found = node.css_first("figcaption") if node.tag == "figure" else None
-        found = found or next(
-            (
-                child
-                for child in node.iter()
-                if "caption" in (child.attributes.get("class") or "").lower()
-                and child.css_first("img") is None
-            ),
-            None,
-        )
-        if found is not None and (text := fold_whitespace(found.text(deep=True))):
-            return text
-        node = node.parent
-    return None
-
-
-def build_article(page: Page, cleaned: Cleaned) -> Article:
+def build_article(
+    page: Page,
+    cleaned: Cleaned,
+    *,
+    body: str = "text",
+    with_: tuple[str, ...] | list[str] = (),
+    fetched_at: str | None = None,
+) -> Article:
     """Merge the cleaner's findings over the page metadata: the cleaner knows the markup, the
-    metadata is the fallback."""
+    metadata is the fallback. The body is rendered in the `body` format; `with_` adds links, images.
+    Word count and content hash are the text body's, whatever the format."""
     meta = page.meta
+    text = join_paragraphs(cleaned.paragraphs)
     # A front, tag or error page has no article text: its teasers and menus are not a body.
-    body = join_paragraphs(cleaned.paragraphs) if cleaned.is_article else ""
+    kept = cleaned.paragraphs if cleaned.is_article else []
+    body_text = text if cleaned.is_article else ""
     title = cleaned.title or meta.title
     return Article(
         url=page.url,
@@ -258,15 +310,19 @@ def build_article(page: Page, cleaned: Cleaned) -> Article:
             shown=cleaned.shown if cleaned.is_article else None,
         ),
         modified=cleaned.modified or meta.modified,
+        fetched_at=fetched_at,
         dateline=cleaned.dateline,
-        language=meta.language,
+        language=article_language(meta.language, text),  # a front's language is that of its teasers
         section=cleaned.section or meta.section,
         tags=cleaned.tags if cleaned.tags is not None else meta.tags,
         image=Image(meta.image, cleaned.caption) if meta.image else None,
-        body=body,
-        word_count=word_count(body),
+        body_format=body,
+        body=render(kept, body) if body != "text" else body_text,
+        links=render_links(kept) if "links" in with_ else None,
+        images=render_images(kept) if "images" in with_ else None,
+        word_count=word_count(body_text),
         credit=cleaned.credit,
         is_article=cleaned.is_article,
         cleaner=CleanerInfo(cleaned.cleaner, cleaned.version, cleaned.fallback_from),
-        content_hash=content_hash(title, body),
+        content_hash=content_hash(title, body_text),
     )

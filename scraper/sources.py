@@ -45,6 +45,7 @@ class RawPage:
     html: bytes | str
     url: str | None = None
     content_type: str | None = None
+    fetched_at: str | None = None  # the WARC-Date of a WARC record, a dump record's "fetched_at"
 
 
 @dataclass(slots=True)
@@ -173,8 +174,13 @@ def _jsonl_record(source: str, line: bytes) -> Item:
         return Unreadable(source, f"not JSON: {error}")
     if not isinstance(record, dict) or not isinstance(record.get("html"), str):
         return Unreadable(source, 'not a JSON object with an "html" string')
-    url = record.get("url")
-    return RawPage(source, record["html"], url if isinstance(url, str) else None)
+    url, fetched_at = record.get("url"), record.get("fetched_at")
+    return RawPage(
+        source,
+        record["html"],
+        url if isinstance(url, str) else None,
+        fetched_at=fetched_at if isinstance(fetched_at, str) else None,
+    )
 
 
 def _warc_pages(path: str, done: Container[str]) -> Iterator[Item]:
@@ -240,8 +246,10 @@ def _warc_page(record: ArcWarcRecord, source: str) -> Item | None:
         return Unreadable(source, f"page larger than {MAX_PAGE_BYTES // 2**20} MiB")
     if record.raw_stream.limit:  # fewer bytes than the record's Content-Length
         return Unreadable(source, "truncated record")
-    url = record.rec_headers.get_header("WARC-Target-URI")
-    return RawPage(source, body, url, content_type)
+    warc = record.rec_headers
+    return RawPage(
+        source, body, warc.get_header("WARC-Target-URI"), content_type, warc.get_header("WARC-Date")
+    )
 
 
 def _find(stream: BinaryIO, magic: bytes, start: int) -> int | None:

@@ -18,13 +18,16 @@ from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from scraper.article import fetch_time
 from scraper.dates import normalise_date
-from scraper.pipeline import known_sites
+from scraper.pipeline import known_sites, outdated
 from scraper.site import Site
 from spiders import discovery
+from spiders.archive import ARCHIVED, FETCHED_AT, archive_worker
 from spiders.limit import OverLimit
-from spiders.state import CrawlState, is_newer, location, open_state
+from spiders.state import NOT_HTML, UNJUDGED, Capture, CrawlState, Verdict, is_newer, location, open_state
 from spiders.summary import ARTICLE, DISCOVERY, ROLE, STATE, count_error, kind_of, role_of
+from spiders.warc import written_by
 
 # Spider arguments that name start URLs; all are the same to the spider, which reads each URL's kind
 # from its content. Several URLs go in one argument, separated by spaces.
@@ -120,9 +123,39 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"crawl/{key}")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        for request in self._rejudge():
+            yield request
         for site in self.sites:
             for url in site.start:
                 yield self._discover(url, site, dont_filter=True)
+
+    def _rejudge(self) -> Iterator[scrapy.Request]:
+        """First, the pages to judge again: those archived and not judged yet (a killed run's, or past
+        its --limit), and those that cleaners changed since judged "not an article" or left to a
+        fallback. From the archive where it has them (`spiders.archive`), else fetched again. All at
+        the start, not as the crawl meets them: such pages are rarely listed again."""
+        worker = archive_worker(self.settings, self.state_uri)
+
+        def due(verdict: Verdict, capture: Capture | None) -> bool:
+            if verdict.verdict != UNJUDGED:
+                return outdated(verdict.judges)
+            # Another live worker of a distributed crawl may be judging it right now.
+            return not self.settings.get("REDIS_URL") or capture is None or written_by(capture.warc, worker)
+
+        for page in self.crawl_state.to_rejudge(due):
+            self._count("rejudged")
+            site = next((s for s in self.sites if s.owns(page.url)), Site("rejudge"))
+            meta: dict[str, Any] = {ROLE: ARTICLE}
+            if page.capture:
+                meta[ARCHIVED] = (page.capture.warc, page.capture.offset)
+            yield scrapy.Request(
+                page.url,
+                self.parse_article,
+                errback=self.failed,
+                cb_kwargs={"lastmod": page.lastmod, "site": site},
+                meta=meta,
+                dont_filter=True,
+            )
 
     def _discover(self, url: str, site: Site, **kwargs: Any) -> scrapy.Request:
         # Requests carry their site's config, so any worker of a distributed crawl can continue them.
@@ -190,7 +223,7 @@ class NewsSpider(scrapy.Spider):
         urls = list(dict.fromkeys([*response.meta.get("redirect_urls", []), response.url]))
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         if not discovery.is_html(content_type, response.body):
-            self.crawl_state.mark_fetched(urls, lastmod)
+            self.crawl_state.mark_fetched(urls, lastmod, Verdict(NOT_HTML))
             self._count("skipped_non_html")
             return
         yield PageItem(
@@ -199,6 +232,7 @@ class NewsSpider(scrapy.Spider):
             body=response.body,
             content_type=content_type,
             lastmod=lastmod,
+            fetched_at=response.meta.get(FETCHED_AT) or fetch_time(),  # archived: the WARC-Date
         )
         if site.is_listing(response.url):
             yield from self.parse_listing(response, site)

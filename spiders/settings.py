@@ -30,6 +30,7 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "spiders.middlewares.RobotsTxtMiddleware": 100,
+    "spiders.archive.WarcArchive": 950,  # next to the downloader: responses as they came
 }
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # pages
@@ -45,6 +46,9 @@ CONCURRENT_ITEMS = 1
 WARN_ON_GENERATOR_RETURN_VALUE = False
 EXTRACT_WORKERS = 0  # 0: one per core
 EXTRACT_TIMEOUT = 60.0  # seconds for one page's extraction; a slower page fails alone (0: no limit)
+ARTICLE_BODY = "text"  # the body's format: text, markdown or html (scraper.extract's `body`)
+ARTICLE_WITH: list[str] = []  # extras of each record: links, images ("links,images" on the command line)
+ARTICLE_LANGUAGES: list[str] = []  # keep only articles in these languages ("en,de"); others are counted
 ARTICLES_FILE = None  # crash-safe JSON Lines output (appends; .gz, .zst compressed); "-" for stdout
 ARTICLES_DB = None  # or a database: sqlite:///FILE, postgresql://USER@HOST/DB (upserts, in batches)
 ARTICLES_DB_BATCH_ROWS = 500  # articles a transaction, at most
@@ -52,6 +56,14 @@ ARTICLES_DB_BATCH_SECONDS = 1.0  # an article waits at most about this long for 
 # The crawl state: an SQLite file or a backend URI; default crawl-state.sqlite in JOBDIR, else here.
 CRAWL_STATE = None
 CRAWL_SUMMARY = None  # write the summary as JSON here
+
+# Archive-first crawling (spiders.archive): every response, with its request, in WARC files in WARC_DIR.
+WARC_DIR = None  # off unless set (scraper crawl --warc DIR)
+WARC_MAX_SIZE = 1024**3  # bytes: a file is closed, and the next one opened, past this size
+# zlib level of each record: 1 takes 0.16 ms of CPU a 34 KB page of the crawl benchmark, 6 takes 0.44 ms
+# for files 10% smaller; warcio's own writer uses 9.
+WARC_GZIP_LEVEL = 1
+WARC_REVISITS = False  # archive an article page fetched again with the same payload as a revisit record
 EXTENSIONS = {"spiders.summary.CrawlSummary": 0, "spiders.progress.CrawlProgress": 0}
 # Progress while crawling: on a terminal a line redrawn in place; else a line every so many seconds (0: none).
 PROGRESS_INTERVAL = 60.0

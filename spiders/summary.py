@@ -21,8 +21,10 @@ import orjson
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
+from scraper.errors import WriteError
 from scraper.status import FAILED, INCOMPLETE, MEANING, OK, PARTIAL, WRITE_FAILED
 
 logger = logging.getLogger(__name__)
@@ -30,7 +32,14 @@ logger = logging.getLogger(__name__)
 PREFIX = "crawl/"
 DISCOVERY, ARTICLE = "discovery", "article"  # the roles of requests, and the error groups
 ROLE = "role"  # the request meta key that holds its role
-SKIPS = ("skipped_seen", "skipped_unchanged", "skipped_old", "not_articles", "skipped_non_html")
+SKIPS = (
+    "skipped_seen",
+    "skipped_unchanged",
+    "skipped_old",
+    "not_articles",
+    "skipped_non_html",
+    "skipped_language",
+)
 STATE = PREFIX + "state"  # where the crawl state is (a path, or a URI without its password)
 WRITE_ERROR = PREFIX + "write_error"  # "FILE: reason" of the write that stopped the crawl
 FALLBACK = PREFIX + "cleaner_fallback/"  # + site: pages its site cleaner left to the generic one
@@ -54,6 +63,17 @@ def count_error(crawler: Crawler, role: str, kind: str) -> None:
     crawler.stats.inc_value(f"{PREFIX}errors/{role}/{kind}")
 
 
+def write_failed(crawler: Crawler, error: WriteError) -> None:
+    """Stop the crawl on the first failed write (the output, the state or the archive: every later write
+    would fail too); what is still in flight fails the same way, and the next run resumes."""
+    stats = crawler.stats
+    assert stats is not None and crawler.engine is not None
+    if stats.get_value(WRITE_ERROR) is None:
+        stats.set_value(WRITE_ERROR, f"{error.path}: {error.reason}")
+        logger.error("%s: stopping the crawl", error)
+        deferred_from_coro(crawler.engine.close_spider_async(reason=WRITE_FAILED_REASON))
+
+
 def summarize(stats: dict[str, Any]) -> dict[str, Any]:
     def errors(group: str) -> dict[str, int]:
         prefix = f"{PREFIX}errors/{group}/"
@@ -65,6 +85,11 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         **{skip: int(stats.get(PREFIX + skip, 0)) for skip in SKIPS},
         "errors": {DISCOVERY: errors(DISCOVERY), ARTICLE: errors(ARTICLE)},
         "reclaimed": int(stats.get(PREFIX + "reclaimed", 0)),
+        # pages judged again (not judged yet, or by cleaners changed since), how many of them from the
+        # archive, and revisit records written for unchanged pages
+        "rejudged": int(stats.get(PREFIX + "rejudged", 0)),
+        "from_archive": int(stats.get(PREFIX + "from_archive", 0)),
+        "revisits": int(stats.get(PREFIX + "revisits", 0)),
         # site -> pages its own cleaner could not clean (the generic one did): a site changed its markup
         "cleaner_fallbacks": {
             k.removeprefix(FALLBACK): v for k, v in sorted(stats.items()) if k.startswith(FALLBACK)
@@ -101,7 +126,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"pages fetched {summary['pages_fetched']}, articles emitted {summary['articles_emitted']}",
         f"skipped: seen {summary['skipped_seen']}, unchanged {summary['skipped_unchanged']}, "
         f"older than --since {summary['skipped_old']}, not articles {summary['not_articles']}, "
-        f"not HTML {summary['skipped_non_html']}",
+        f"not HTML {summary['skipped_non_html']}, not in --lang {summary['skipped_language']}",
         *(
             [f"{known} pages skipped as fetched or emitted before; state: {summary['state']}"]
             if (known := summary["skipped_seen"] + summary["skipped_unchanged"])
@@ -112,6 +137,11 @@ def format_summary(summary: dict[str, Any]) -> str:
     ]
     if summary["reclaimed"]:
         parts.append(f"reclaimed from dead workers: {summary['reclaimed']} requests")
+    if summary["rejudged"]:
+        archived = summary["from_archive"]
+        parts.append(f"judged again: {summary['rejudged']} pages ({archived} from the archive)")
+    if summary["revisits"]:
+        parts.append(f"unchanged pages archived as revisits: {summary['revisits']}")
     if summary["cleaner_fallbacks"]:
         parts.append(
             f"site cleaners that fell back to the generic one: {_kinds(summary['cleaner_fallbacks'])}"

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ def crawl(
     site: NewsSite, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("crawl")
+    started = datetime.now(UTC)
     command = [
         *("scrapy", "crawl", "news", "-O", str(tmp / "articles.jsonl")),
         *("-a", f"sitemap={site.url('/sitemap_index.xml')}"),
@@ -49,7 +51,10 @@ def crawl(
     scrapy = Path(sys.executable).parent / "scrapy"  # the `scrapy` command of this environment
     done = subprocess.run([str(scrapy), *command[1:]], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
-    return read_lines(tmp / "articles.jsonl"), json.loads((tmp / "summary.json").read_text("utf-8"))
+    articles = read_lines(tmp / "articles.jsonl")
+    # fetched_at: the response time, in the crawl
+    assert all(started < datetime.fromisoformat(a["fetched_at"]) < datetime.now(UTC) for a in articles)
+    return articles, json.loads((tmp / "summary.json").read_text("utf-8"))
 
 
 def expected_pages(site: NewsSite) -> dict[str, bytes]:
@@ -73,7 +78,8 @@ def test_cleaned_fields_are_those_of_scraper_extract(
 ) -> None:
     pages = expected_pages(site)
     for article in crawl[0]:
-        assert article == extract(pages[article["canonical_url"]], article["url"]).to_dict()
+        page = pages[article["canonical_url"]]
+        assert article == extract(page, article["url"], fetched_at=article["fetched_at"]).to_dict()
 
 
 def test_generated_articles_lose_their_boilerplate(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -108,3 +109,35 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path, suffix:
             a["canonical_url"] for run in ("run1", "run2") for a in read_lines(tmp_path / f"{run}{suffix}")
         )
         assert emitted == Counter(site.url(a.path) for a in site.articles.values())  # each exactly once
+
+
+# The crawl state as versions before the verdicts wrote it (user_version 0).
+OLD_SCHEMA = """
+CREATE TABLE pages (url TEXT PRIMARY KEY, lastmod TEXT NOT NULL);
+CREATE TABLE articles (
+    key TEXT PRIMARY KEY, content_hash TEXT NOT NULL, urls TEXT NOT NULL, emitted TEXT NOT NULL,
+    output TEXT, "offset" INTEGER, length INTEGER
+);
+"""
+
+
+def test_a_state_file_of_the_previous_format_still_works(tmp_path: Path) -> None:
+    site = NewsSite(6, traps=False, samples=False)
+    served = Served(site)  # the site's address is known from here on
+    state = tmp_path / "state.sqlite"
+    done = list(site.articles.values())[:3]
+    with sqlite3.connect(state) as db:  # three articles fetched and emitted by an older version
+        db.executescript(OLD_SCHEMA)
+        db.executemany("INSERT INTO pages VALUES (?, ?)", [(site.url(a.path), a.lastmod) for a in done])
+    with served:
+        first = scraper_crawl(site, tmp_path, tmp_path / "run1.jsonl", "--state", str(state))
+        again = scraper_crawl(site, tmp_path, tmp_path / "run2.jsonl", "--state", str(state))
+    new = [site.url(a.path) for a in site.articles.values() if a not in done]
+    assert canonicals(tmp_path / "run1.jsonl") == set(new) and first["skipped_seen"] == 3
+    assert not any(a.path in site.hits for a in done)  # seen before: not fetched
+    assert read_lines(tmp_path / "run2.jsonl") == [] and again["rejudged"] == 0
+    with sqlite3.connect(state) as db:  # migrated: the pages judged since have their verdicts
+        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert db.execute("SELECT url FROM verdicts WHERE verdict = 'article'").fetchall() == sorted(
+            (url,) for url in new
+        )

@@ -18,10 +18,10 @@ import pytest
 from scraper.status import FAILED, OK
 from spiders.state.keys import INFLIGHT, QUEUE
 from spiders.state.lease import LEASE
-from tests.support.commands import FAST, children, scraper
+from tests.support.commands import FAST, children, clean, scraper
 from tests.support.fault_site import FaultSite
 from tests.support.news_site import NewsSite, Served
-from tests.support.outputs import emitted, line_count, read_lines
+from tests.support.outputs import emitted, line_count, parse_lines, read_lines
 from tests.support.redis_server import RedisServer, running_redis
 from tests.support.waiting import wait_for
 
@@ -86,6 +86,22 @@ def test_two_workers_emit_every_article_once(site: NewsSite, server: RedisServer
     workers = [worker(url, f"w{n}", out) for n, out in enumerate(outputs, 1)]
     assert [w.wait(timeout=180) for w in workers] == [OK, OK]
     assert_each_once(site, *outputs)
+
+
+def test_each_worker_archives_into_its_own_files_and_the_folder_cleans_into_every_article(
+    site: NewsSite, server: RedisServer, tmp_path: Path
+) -> None:
+    url, warc = server.db(5), tmp_path / "warc"
+    seed(url, site)
+    outputs = [tmp_path / "w1.jsonl", tmp_path / "w2.jsonl"]
+    workers = [worker(url, f"w{n}", out, "--warc", str(warc)) for n, out in enumerate(outputs, 1)]
+    assert [w.wait(timeout=180) for w in workers] == [OK, OK]
+    writers = {path.name.split("-")[2] for path in warc.iterdir()}
+    assert writers == {"w1", "w2"} and not any(path.suffix == ".open" for path in warc.iterdir())
+    done = clean(warc)  # both workers' files, re-cleaned together
+    assert done.returncode == 0, done.stderr[-2000:]
+    crawled = [a for out in outputs for a in read_lines(out)]
+    assert sorted(map(json.dumps, parse_lines(done.stdout))) == sorted(map(json.dumps, crawled))
 
 
 def test_a_worker_restarted_at_once_after_a_kill_waits_out_its_lease(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -157,6 +158,26 @@ def test_jsonl_dumps_plain_and_gzipped(tmp_path: Path) -> None:
     errors = result.stderr.decode().splitlines()
     assert errors[0].startswith(f"{plain}:3: not JSON")
     assert errors[1] == f'{plain}:4: not a JSON object with an "html" string'
+
+
+def test_fetched_at_comes_from_the_warc_date_or_the_dump_record(tmp_path: Path) -> None:
+    warc, dump, page = tmp_path / "crawl.warc.gz", tmp_path / "d.jsonl", tmp_path / "saved.html"
+    write_warc(warc, [("https://example.com/w", "From a WARC")])
+    with open(warc, "rb") as stream:
+        [date] = [r.rec_headers.get_header("WARC-Date") for r in ArchiveIterator(stream)]
+    when = "2026-11-22T03:30:00Z"
+    records = [
+        {"url": "https://example.com/d", "html": article_page("Dumped"), "fetched_at": when},
+        {"url": "https://example.com/e", "html": article_page("Dumped without a date")},
+    ]
+    dump.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records))
+    page.write_text(article_page("Saved"), "utf-8")
+
+    result = clean(warc, dump, page)
+
+    assert result.returncode == 0, result.stderr
+    fetched = [article["fetched_at"] for article in parse_lines(result.stdout)]
+    assert fetched == [date, when, None, None]  # a bare file: not known
 
 
 def test_parallel_runs_give_the_same_articles_ordered_or_not(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from scraper import extract
+from scraper.pipeline import parse
 from tests.support.pages import LEAD, page_with
 
 
@@ -141,9 +142,12 @@ def test_undated_markup_takes_the_day_its_date_line_shows() -> None:
 
 
 def test_language_is_a_registered_language_subtag_only() -> None:
+    """The declared language (the page's metadata) is a registered subtag only; an article whose page
+    declares none that is valid gets the language of its text (`scraper.language`)."""
     url = "https://gazette.com/a/1"
     charset = "<title>Harbour plan</title><meta http-equiv='Content-Language' content='utf-8'>"
-    assert extract(page_with(charset, ""), url).language is None
+    assert parse(page_with(charset, ""), url).meta.language is None
+    assert extract(page_with(charset, ""), url).language == "en"  # detected from the text
     # A source that names no language leaves the field to the next one that does.
     locale = charset + "<meta property='og:locale' content='de_DE'>"
     assert extract(page_with(locale, ""), url).language == "de"
@@ -151,7 +155,7 @@ def test_language_is_a_registered_language_subtag_only() -> None:
     assert extract(page_with(charset + ld, ""), url).language == "pt"
     for written, code in [("EN-gb", "en"), ("eng", "en"), ("tl", "tl"), ("x-default", None), ("und", None)]:
         page = page_with("<title>Harbour plan</title>", "").replace("<html>", f"<html lang='{written}'>")
-        assert extract(page, url).language == code, written
+        assert parse(page, url).meta.language == code, written
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,30 @@ def test_a_posted_page_answers_the_article_extract_makes(service: Service, page:
     assert article == orjson.loads(extract(html, url, content_type=HTML["content-type"]).to_json())
 
 
+@pytest.mark.parametrize("body", ["markdown", "html"])
+def test_body_formats_and_extras_answer_what_extract_makes(service: Service, body: str) -> None:
+    """In the query string with an HTML body, and in a JSON request: the same record as `extract`."""
+    page = next(p for p in sample_pages() if p.with_suffix(".md").exists())
+    url, html = orjson.loads(page.with_suffix(".json").read_bytes())["url"], page.read_bytes()
+    expected = orjson.loads(extract(html, url, body=body, with_=("links", "images")).to_json())
+    assert expected["body_format"] == body and expected["links"] is not None
+
+    as_query = httpx.post(
+        service("/v1/extract"), params={"url": url, "body": body, "with": "links,images"}, content=html
+    )
+    as_json = httpx.post(
+        service("/v1/extract"),
+        json={"url": url, "html": html.decode(), "body": body, "with": ["links", "images"]},
+    )
+
+    assert as_query.status_code == 200, as_query.text
+    assert as_query.json() == expected
+    assert as_json.status_code == 200, as_json.text
+    assert as_json.json() == orjson.loads(
+        extract(html.decode(), url, body=body, with_=("links", "images")).to_json()
+    )
+
+
 def test_a_json_request_with_html_and_url_answers_the_same_article(service: Service) -> None:
     html, url = article_page("Ferry timetable changes"), "https://news.example.com/2026/ferry"
 

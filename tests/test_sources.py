@@ -18,6 +18,9 @@ from scraper.sources import RawPage, Unreadable, read_pages
 PAGE = b"<html><body><p>The council voted on the harbour plan.</p></body></html>"
 
 
+FETCHED = "2026-11-22T03:30:00.123456Z"  # a WARC-Date: the fetched_at of the page
+
+
 def items(*paths: Path | str, **kwargs: object) -> list[RawPage | Unreadable]:
     return list(read_pages([str(p) for p in paths], **kwargs))  # type: ignore[arg-type]
 
@@ -93,9 +96,9 @@ def test_a_single_page_gets_the_url_given(tmp_path: Path) -> None:
 def test_jsonl_records(tmp_path: Path) -> None:
     dump = tmp_path / "d.jsonl"
     lines = [
-        orjson.dumps({"url": "https://example.com/1", "html": "<p>one</p>"}),
+        orjson.dumps({"url": "https://example.com/1", "html": "<p>one</p>", "fetched_at": FETCHED}),
         b"",  # blank: not a record
-        orjson.dumps({"html": "<p>three</p>", "url": 3}),  # a URL that is not a string is no URL
+        orjson.dumps({"html": "<p>three</p>", "url": 3, "fetched_at": 3}),  # not strings: not given
         b"{not json",
         orjson.dumps(["html"]),
         orjson.dumps({"url": "https://example.com/6"}),
@@ -106,7 +109,7 @@ def test_jsonl_records(tmp_path: Path) -> None:
     found = items(dump, done={f"{dump}:7"})
 
     assert found[:2] == [
-        RawPage(f"{dump}:1", "<p>one</p>", "https://example.com/1"),
+        RawPage(f"{dump}:1", "<p>one</p>", "https://example.com/1", fetched_at=FETCHED),
         RawPage(f"{dump}:3", "<p>three</p>", None),
     ]
     assert [(item.source, type(item)) for item in found[2:]] == [
@@ -134,8 +137,11 @@ def test_gzipped_jsonl_cut_short_reports_where_it_stops(tmp_path: Path) -> None:
 def _record(writer: WARCWriter, url: str, status: str, content_type: str | None, body: bytes) -> None:
     headers = [("Content-Type", content_type)] if content_type else []
     http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+    date = {"WARC-Date": FETCHED}
     writer.write_record(
-        writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http)
+        writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), http_headers=http, warc_headers_dict=date
+        )
     )
 
 
@@ -164,9 +170,11 @@ def test_warc_gives_html_responses_with_their_url_and_content_type(tmp_path: Pat
     found = items(warc, done={f"{warc}@{offsets[3]}"})
 
     assert found == [
-        RawPage(f"{warc}@{offsets[0]}", PAGE, "https://example.com/html", "text/html; charset=ISO-8859-2"),
-        RawPage(f"{warc}@{offsets[1]}", PAGE, "https://example.com/xhtml", "application/xhtml+xml"),
-        RawPage(f"{warc}@{offsets[2]}", PAGE, "https://example.com/untyped", None),
+        RawPage(
+            f"{warc}@{offsets[0]}", PAGE, "https://example.com/html", "text/html; charset=ISO-8859-2", FETCHED
+        ),
+        RawPage(f"{warc}@{offsets[1]}", PAGE, "https://example.com/xhtml", "application/xhtml+xml", FETCHED),
+        RawPage(f"{warc}@{offsets[2]}", PAGE, "https://example.com/untyped", None, FETCHED),
     ]
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import orjson
 
 from scraper.batch import Workers
+from scraper.cli.options import add_body_arguments, add_language_argument
 from scraper.errors import UsageError, WriteError
 from scraper.jobs import Outcome, clean_page, failure, load_templates, read_template, size_of, source_of
 from scraper.limits import PAGE_TIMEOUT
@@ -80,6 +81,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-j", "--jobs", type=int, default=cores, help="worker processes (default: cores)")
     parser.add_argument("--unordered", action="store_true", help="write articles as they finish")
     parser.add_argument("--explain", action="store_true", help="show on stderr what each rule removed")
+    add_body_arguments(parser)
+    add_language_argument(parser)
     parser.add_argument(
         "--page-timeout",
         type=float,
@@ -163,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
     items = read_pages(args.paths, sink.done, args.url, outputs, skipped)
     workers = Workers(args.jobs, load_templates, (templates,))
     outcomes = workers.map(
-        partial(clean_page, explain=args.explain),
+        partial(clean_page, explain=args.explain, body=args.body, with_=args.extras, languages=args.lang),
         items,
         key=source_of,
         failed=failure,
@@ -181,7 +184,9 @@ def run(args: argparse.Namespace) -> int:
                 report.message(f"{outcome.source}: {outcome.error}")
                 if errors:
                     errors.write(_error_json(outcome))
-            report.count(failed=outcome.error is not None, fallback=outcome.fallback)
+            report.count(
+                failed=outcome.error is not None, fallback=outcome.fallback, language=outcome.skipped_language
+            )
         sink.finish()
     except WriteError as error:
         report.message(f"scraper clean: {error}; stopped (--resume goes on from here)")
@@ -201,6 +206,10 @@ def run(args: argparse.Namespace) -> int:
     if report.fallbacks:
         counts = ", ".join(f"{site} {count}" for site, count in sorted(report.fallbacks.items()))
         print(f"site cleaners that fell back to the generic one: {counts}", file=sys.stderr)
+    if report.skipped_languages:
+        counts = ", ".join(f"{lang} {count}" for lang, count in sorted(report.skipped_languages.items()))
+        skipped = sum(report.skipped_languages.values())
+        print(f"{skipped} pages skipped, in a language not in --lang: {counts}", file=sys.stderr)
     if report.failed:
         print(f"{report.failed} of {report.pages} pages failed", file=sys.stderr)
     return PARTIAL if report.failed else OK
@@ -236,13 +245,16 @@ class Report:
         self.live = live
         self.pages = self.failed = 0
         self.fallbacks: Counter[str] = Counter()  # site -> pages its cleaner handed to the generic one
+        self.skipped_languages: Counter[str] = Counter()  # language -> pages not written (--lang)
         self._start = self._drawn = time.monotonic()
 
-    def count(self, *, failed: bool, fallback: str | None = None) -> None:
+    def count(self, *, failed: bool, fallback: str | None = None, language: str | None = None) -> None:
         self.pages += 1
         self.failed += failed
         if fallback:
             self.fallbacks[fallback] += 1
+        if language:
+            self.skipped_languages[language] += 1
         if self.live and time.monotonic() - self._drawn > 0.2:
             self._draw()
 

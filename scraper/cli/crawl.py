@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from scraper.cli.options import add_body_arguments, add_language_argument
 from scraper.dates import normalise_date
 from scraper.errors import UsageError, WriteError
 from scraper.sinks import format_of
@@ -35,7 +37,7 @@ line redrawn in place on a terminal, else a line every PROGRESS_INTERVAL seconds
 
 The summary on standard error separates discovery errors (a sitemap, feed or section page that could not
 be read: the articles it lists are missing), article errors (one page each) and skips (seen, unchanged,
-older than --since, not articles, not HTML), and ends with the exit status:
+older than --since, not articles, not HTML, not in --lang), and ends with the exit status:
    0  complete (also when there was nothing new)
    1  complete, but some article pages failed
    2  usage error
@@ -55,6 +57,18 @@ def add_target_arguments(parser: argparse.ArgumentParser, nargs: str) -> None:
     parser.add_argument(
         "--follow", action="append", default=[], metavar="REGEX", help="links on section pages to read"
     )
+
+
+_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def _size(text: str) -> int:
+    """A size in bytes: 1000000, 500M, 1G."""
+    unit = text[-1:].upper()
+    digits, factor = (text[:-1], _UNITS.get(unit)) if unit.isalpha() else (text, 1)
+    if factor is None or not digits.isdigit() or int(digits) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size (e.g. 500M, 1G)")
+    return int(digits) * factor
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -92,7 +106,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--worker", metavar="NAME", help="this worker's name with --redis (default: the host name)"
     )
+    parser.add_argument(
+        "--warc",
+        metavar="DIR",
+        help="archive every response the crawl fetches (with its request) in WARC files in DIR, "
+        "so that a better cleaner can re-clean them (scraper clean DIR)",
+    )
+    parser.add_argument(
+        "--warc-max-size",
+        type=_size,
+        metavar="BYTES",
+        help="start a new WARC file past this size (default 1G; K, M, G suffixes)",
+    )
+    parser.add_argument(
+        "--warc-revisits",
+        action="store_true",
+        help="archive an article page fetched again with an unchanged payload as a revisit record",
+    )
     parser.add_argument("--user-agent", metavar="UA", help="identify your crawler (with a contact)")
+    add_body_arguments(parser)
+    add_language_argument(parser)
     parser.add_argument(
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="any Scrapy setting"
     )
@@ -127,6 +160,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.since and not normalise_date(args.since):
         raise UsageError(f"--since {args.since!r} is not a date")
+    if args.warc and os.path.exists(args.warc) and not os.path.isdir(args.warc):
+        raise UsageError(f"--warc {args.warc} is not a folder")
     if not args.targets and not args.redis:
         raise UsageError("give a SITE or URL to crawl (or --redis URL to join a shared crawl)")
     try:
@@ -152,6 +187,18 @@ def run(args: argparse.Namespace) -> int:
         overrides["CLOSESPIDER_ITEMCOUNT"] = args.limit
     if args.user_agent:
         overrides["USER_AGENT"] = args.user_agent
+    if args.warc:
+        overrides["WARC_DIR"] = args.warc
+    if args.warc_max_size:
+        overrides["WARC_MAX_SIZE"] = args.warc_max_size
+    if args.warc_revisits:
+        overrides["WARC_REVISITS"] = True
+    if args.body != "text":
+        overrides["ARTICLE_BODY"] = args.body
+    if args.extras:
+        overrides["ARTICLE_WITH"] = list(args.extras)
+    if args.lang:
+        overrides["ARTICLE_LANGUAGES"] = sorted(args.lang)
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep:

@@ -8,6 +8,8 @@ import sys
 
 import httpx
 
+from scraper.article import fetch_time
+from scraper.cli.options import add_body_arguments
 from scraper.errors import UsageError, WriteError
 from scraper.identity import USER_AGENT
 from scraper.pipeline import extract
@@ -32,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--user-agent", default=USER_AGENT, help="User-Agent header (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default: 30)")
+    add_body_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,7 +50,12 @@ def run(args: argparse.Namespace) -> int:
                     response = client.get(url)
                     response.raise_for_status()
                     article = extract(
-                        response.content, str(response.url), content_type=response.headers.get("content-type")
+                        response.content,
+                        str(response.url),
+                        content_type=response.headers.get("content-type"),
+                        fetched_at=fetch_time(),
+                        body=args.body,
+                        with_=args.extras,
                     )
                 except Exception as exc:  # one bad URL never stops the others
                     failed += 1

@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
@@ -27,6 +28,7 @@ from scraper import batch
 from scraper.article import json_schema
 from scraper.batch import Workers
 from scraper.jobs import Outcome, clean_page, failure, source_of
+from scraper.render import EXTRAS
 from scraper.service.config import ServiceConfig
 from scraper.service.errors import ServiceError
 from scraper.service.fetch import Fetcher, FetchLimits
@@ -43,8 +45,8 @@ FAILURES = {
     batch.DIED: (503, "worker_died"),
     batch.ERROR: (500, "extract_failed"),
 }
-BodyFormat = Literal["text"]
-WITH: tuple[str, ...] = ()  # what `with` may add to an article
+BodyFormat = Literal["text", "markdown", "html"]  # scraper.render.BODY_FORMATS
+WITH: tuple[str, ...] = EXTRAS  # what `with` may add to an article
 
 
 class ExtractJSON(BaseModel):
@@ -67,11 +69,13 @@ class Extraction:
     metrics: Metrics
     slots: asyncio.Semaphore  # pages at the workers
 
-    async def article(self, page: RawPage) -> bytes:
-        """The page's article line (JSON), or a `ServiceError` for the kind of failure."""
+    async def article(self, page: RawPage, body: str = "text", with_: tuple[str, ...] = ()) -> bytes:
+        """The page's article line (JSON), or a `ServiceError` for the kind of failure. `body`, `with_`
+        as for `extract`."""
         timeout = self.config.page_timeout
+        work = partial(clean_page, body=body, with_=with_)
         async with self.slots:
-            future = self.workers.submit(clean_page, page, key=source_of, failed=failure, timeout=timeout)
+            future = self.workers.submit(work, page, key=source_of, failed=failure, timeout=timeout)
             try:
                 outcome: Outcome = await asyncio.wait_for(asyncio.wrap_future(future), timeout + GRACE)
             except TimeoutError:  # stuck in C code that the worker's own limit cannot interrupt
@@ -161,7 +165,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
                 asked = ExtractJSON.model_validate_json(content)
             except ValidationError as error:
                 raise _bad_request(error.errors()) from None
-            _check_with(asked.with_)
+            body, extras = asked.body, _check_with(asked.with_)
             if asked.html is not None:
                 page = RawPage(asked.url or "request", asked.html, asked.url)
             elif asked.url:
@@ -170,9 +174,9 @@ def create_app(config: ServiceConfig) -> FastAPI:
             else:
                 raise ServiceError(422, "bad_request", "a JSON request needs url, html or both")
         else:
-            _check_with(with_.split(",") if with_ else [])
+            extras = _check_with(with_.split(",") if with_ else [])
             page = RawPage(url or "request", content, url or None, content_type)
-        line = await extraction.article(page)
+        line = await extraction.article(page, body, extras)
         return Response(line, media_type="application/json")
 
     @app.get("/healthz", summary="Liveness: the service answers")
@@ -212,11 +216,11 @@ def _is_json(content_type: str | None) -> bool:
     return bool(content_type) and content_type.split(";")[0].strip().lower() == "application/json"
 
 
-def _check_with(parts: list[str]) -> None:
+def _check_with(parts: list[str]) -> tuple[str, ...]:
+    """The extras asked for, or 422 for one that does not exist."""
     if unknown := [part for part in parts if part not in WITH]:
-        raise ServiceError(
-            422, "bad_request", f"with: {', '.join(unknown)} not among {', '.join(WITH) or 'none'}"
-        )
+        raise ServiceError(422, "bad_request", f"with: {', '.join(unknown)} not among {', '.join(WITH)}")
+    return tuple(parts)
 
 
 def _bad_request(errors: Any) -> ServiceError:

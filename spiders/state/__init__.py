@@ -12,14 +12,36 @@ from contextlib import AbstractContextManager
 from urllib.parse import urlsplit, urlunsplit
 
 from spiders.state import lease, sqlite
-from spiders.state.base import CrawlState, LockError, LockHeld, Pending, is_newer
+from spiders.state.base import (
+    ARTICLE,
+    FALLBACK,
+    NOT_ARTICLE,
+    NOT_HTML,
+    UNJUDGED,
+    Capture,
+    CrawlState,
+    LockError,
+    LockHeld,
+    Pending,
+    Rejudge,
+    Verdict,
+    is_newer,
+)
 from spiders.state.redis import RedisState
 
 __all__ = [
+    "ARTICLE",
+    "FALLBACK",
+    "NOT_ARTICLE",
+    "NOT_HTML",
+    "UNJUDGED",
+    "Capture",
     "CrawlState",
     "LockError",
     "LockHeld",
     "Pending",
+    "Rejudge",
+    "Verdict",
     "is_newer",
     "location",
     "open_state",

@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import astuple
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -24,8 +25,17 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from spiders.state.base import Pending, is_newer, now
-from spiders.state.keys import ARTICLE_URLS, ARTICLES, PAGES, RUN_ID, pending_key
+from spiders.state.base import (
+    OPEN_VERDICTS,
+    UNJUDGED,
+    Capture,
+    Pending,
+    Rejudge,
+    Verdict,
+    is_newer,
+    now,
+)
+from spiders.state.keys import ARTICLE_URLS, ARTICLES, PAGES, RUN_ID, VERDICTS, pending_key, rejudge_claim
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +88,21 @@ return 1
 """
 
 
+# Set a page's verdict (ARGV: url, verdict, '1' for an archived page only, judges), keeping where it is
+# archived. With '1' the page's judges stay and a page not archived is left alone (returns 0): what
+# `forget` needs, to have an archived page judged again from the archive.
+_JUDGE = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+local entry = old and cjson.decode(old) or {}
+if ARGV[3] == '1' and not entry['capture'] then return 0 end
+entry['verdict'] = ARGV[2]
+if ARGV[3] ~= '1' then entry['judges'] = ARGV[4] end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(entry))
+return 1
+"""
+CLAIM_SECONDS = 3600  # a page handed to a worker to re-judge is another's after this
+
+
 class RedisState:
     def __init__(self, uri: str) -> None:
         url, worker = split_url(uri)
@@ -95,14 +120,43 @@ class RedisState:
         self.db, self.worker = db, worker
         self.pending_key = pending_key(worker)
         self._begin_emit = db.register_script(_BEGIN_EMIT)
+        self._set_verdict = db.register_script(_JUDGE)
 
     def should_fetch(self, url: str, lastmod: str | None) -> bool:
         seen = self.db.hget(PAGES, url)
         return seen is None or is_newer(lastmod, seen.decode())
 
-    def mark_fetched(self, urls: list[str], lastmod: str | None) -> None:
+    def _judge(self, urls: list[str], verdict: Verdict | None) -> None:
+        if verdict is not None:
+            self._set_verdict(keys=[VERDICTS], args=[urls[-1], verdict.verdict, "0", verdict.judges])
+
+    def mark_fetched(self, urls: list[str], lastmod: str | None, verdict: Verdict | None = None) -> None:
         # Without a lastmod from the sitemap or feed, the fetch time stands in for it.
         self.db.hset(PAGES, mapping=dict.fromkeys(urls, lastmod or now()))
+        self._judge(urls, verdict)
+
+    def archived(self, urls: list[str], lastmod: str | None, capture: Capture) -> None:
+        entry = {"verdict": UNJUDGED, "judges": "", "capture": astuple(capture)}
+        with self.db.pipeline() as tx:
+            tx.hset(PAGES, mapping=dict.fromkeys(urls, lastmod or now()))
+            tx.hset(VERDICTS, urls[-1], orjson.dumps(entry))
+            tx.execute()
+
+    def capture(self, url: str) -> Capture | None:
+        entry = self.db.hget(VERDICTS, url)
+        capture = orjson.loads(entry).get("capture") if entry else None
+        return Capture(*capture) if capture else None
+
+    def to_rejudge(self, due: Callable[[Verdict, Capture | None], bool]) -> Iterator[Rejudge]:
+        for key, value in self.db.hscan_iter(VERDICTS):
+            entry, url = orjson.loads(value), key.decode()
+            verdict = Verdict(entry["verdict"], entry.get("judges", ""))
+            capture = Capture(*entry["capture"]) if entry.get("capture") else None
+            if verdict.verdict not in OPEN_VERDICTS or not due(verdict, capture):
+                continue
+            if self.db.set(rejudge_claim(url), self.worker, nx=True, ex=CLAIM_SECONDS):
+                lastmod = self.db.hget(PAGES, url)
+                yield Rejudge(url, lastmod.decode() if lastmod else None, capture)
 
     def is_new(self, key: str, content_hash: str) -> bool:
         return self.db.hget(ARTICLES, key) != content_hash.encode()
@@ -116,11 +170,15 @@ class RedisState:
         output: str | None,
         offset: int,
         length: int,
+        verdict: Verdict | None = None,
     ) -> bool:
         pending = orjson.dumps([content_hash, output, offset, length]) if output else b""
         keys = [ARTICLES, PAGES, ARTICLE_URLS, self.pending_key]
         args = [key, content_hash, "\n".join(urls), lastmod or now(), pending]
-        return bool(self._begin_emit(keys=keys, args=args))
+        if not self._begin_emit(keys=keys, args=args):
+            return False
+        self._judge(urls, verdict)
+        return True
 
     def end_emit(self, key: str) -> None:
         self.db.hdel(self.pending_key, key)
@@ -130,10 +188,12 @@ class RedisState:
             yield Pending(key.decode(), *orjson.loads(value))
 
     def forget(self, key: str) -> None:
-        urls = self.db.hget(ARTICLE_URLS, key)
+        found = self.db.hget(ARTICLE_URLS, key)
+        urls = found.decode().split("\n") if found else []
+        archived = [url for url in urls if self._set_verdict(keys=[VERDICTS], args=[url, UNJUDGED, "1", ""])]
         with self.db.pipeline() as tx:
-            if urls:
-                tx.hdel(PAGES, *urls.decode().split("\n"))
+            if urls and not archived:
+                tx.hdel(PAGES, *urls)
             tx.hdel(ARTICLES, key)
             tx.hdel(ARTICLE_URLS, key)
             tx.hdel(self.pending_key, key)

@@ -5,22 +5,42 @@ from __future__ import annotations
 
 import fcntl
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from scraper.errors import WriteError
-from spiders.state.base import LockHeld, Pending, holder, is_newer, now
+from spiders.state.base import (
+    OPEN_VERDICTS,
+    UNJUDGED,
+    Capture,
+    LockHeld,
+    Pending,
+    Rejudge,
+    Verdict,
+    holder,
+    is_newer,
+    now,
+)
 
 MEMORY = ":memory:"  # a state that keeps nothing: a one-off crawl
 
+# Version 1 added `verdicts`; a state file written before it (user_version 0) gains the table when it is
+# opened, and its pages have no verdict (never re-judged: what judged them is unknown).
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, lastmod TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     key TEXT PRIMARY KEY, content_hash TEXT NOT NULL, urls TEXT NOT NULL, emitted TEXT NOT NULL,
     output TEXT, "offset" INTEGER, length INTEGER
 );
+CREATE TABLE IF NOT EXISTS verdicts (
+    url TEXT PRIMARY KEY, verdict TEXT NOT NULL, judges TEXT NOT NULL,
+    warc TEXT, "offset" INTEGER, fetched_at TEXT, digest TEXT
+) WITHOUT ROWID;
+PRAGMA user_version = 1;
 """
+_JUDGE = """INSERT INTO verdicts (url, verdict, judges) VALUES (?, ?, ?)
+ON CONFLICT (url) DO UPDATE SET verdict = excluded.verdict, judges = excluded.judges"""
 
 
 _SQLITE_IOERR, _SQLITE_FULL = 10, 13  # primary result codes (extended codes keep them in the low byte)
@@ -34,6 +54,9 @@ class SQLiteState:
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        # Each page crawled adds a few database pages to the WAL: checkpoint every MiB (not SQLite's
+        # 4 MiB), so that the WAL stays small beside a state file of some MiB, on a disk near full too.
+        self.db.execute("PRAGMA wal_autocheckpoint=256")
         self.db.executescript(_SCHEMA)
 
     @contextmanager
@@ -63,9 +86,40 @@ class SQLiteState:
         stamp = lastmod or now()
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", [(u, stamp) for u in urls])
 
-    def mark_fetched(self, urls: list[str], lastmod: str | None) -> None:
+    def _judge(self, urls: list[str], verdict: Verdict | None) -> None:
+        if verdict is not None:
+            self.db.execute(_JUDGE, (urls[-1], verdict.verdict, verdict.judges))
+
+    def mark_fetched(self, urls: list[str], lastmod: str | None, verdict: Verdict | None = None) -> None:
         with self._transaction():
             self._mark(urls, lastmod)
+            self._judge(urls, verdict)
+
+    def archived(self, urls: list[str], lastmod: str | None, capture: Capture) -> None:
+        with self._transaction():
+            self._mark(urls, lastmod)
+            self.db.execute(
+                "INSERT OR REPLACE INTO verdicts VALUES (?, ?, '', ?, ?, ?, ?)",
+                (urls[-1], UNJUDGED, capture.warc, capture.offset, capture.fetched_at, capture.digest),
+            )
+
+    def capture(self, url: str) -> Capture | None:
+        row = self.db.execute(
+            'SELECT warc, "offset", fetched_at, digest FROM verdicts WHERE url = ? AND warc IS NOT NULL',
+            (url,),
+        ).fetchone()
+        return Capture(*row) if row else None
+
+    def to_rejudge(self, due: Callable[[Verdict, Capture | None], bool]) -> Iterator[Rejudge]:
+        rows = self.db.execute(
+            'SELECT v.url, p.lastmod, v.verdict, v.judges, v.warc, v."offset", v.fetched_at, v.digest '
+            "FROM verdicts v LEFT JOIN pages p ON p.url = v.url WHERE v.verdict IN (?, ?, ?) ORDER BY v.url",
+            OPEN_VERDICTS,
+        ).fetchall()  # all first: judging them writes to these tables
+        for url, lastmod, verdict, judges, *fields in rows:
+            capture = Capture(*fields) if fields[0] is not None else None
+            if due(Verdict(verdict, judges), capture):
+                yield Rejudge(url, lastmod, capture)
 
     def is_new(self, key: str, content_hash: str) -> bool:
         row = self.db.execute("SELECT content_hash FROM articles WHERE key = ?", (key,)).fetchone()
@@ -80,9 +134,11 @@ class SQLiteState:
         output: str | None,
         offset: int,
         length: int,
+        verdict: Verdict | None = None,
     ) -> bool:
         with self._transaction():
             self._mark(urls, lastmod)
+            self._judge(urls, verdict)
             self.db.execute(
                 "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (key, content_hash, "\n".join(urls), now(), output, offset if output else None, length),
@@ -102,8 +158,10 @@ class SQLiteState:
     def forget(self, key: str) -> None:
         with self._transaction():
             row = self.db.execute("SELECT urls FROM articles WHERE key = ?", (key,)).fetchone()
-            if row:
-                self.db.executemany("DELETE FROM pages WHERE url = ?", [(u,) for u in row[0].split("\n")])
+            urls = [(url,) for url in row[0].split("\n")] if row else []
+            archived = "UPDATE verdicts SET verdict = ? WHERE url = ? AND warc IS NOT NULL"
+            if not sum(self.db.execute(archived, (UNJUDGED, url)).rowcount for (url,) in urls):
+                self.db.executemany("DELETE FROM pages WHERE url = ?", urls)
             self.db.execute("DELETE FROM articles WHERE key = ?", (key,))
 
     def close(self) -> None:

@@ -7,7 +7,8 @@ still name their real site and the pipeline picks that site's cleaner. With `tra
 has an RSS and an Atom feed and a section front with the pages a crawler must survive: a broken link, a
 500 that recovers on retry, a slow page, a redirect chain, a robots.txt-disallowed path, a non-article
 page, an AMP copy of an article (same canonical URL), and two articles whose first request fails: one
-with a connection reset, one by stalling until the crawler gives up and asks again.
+with a connection reset, one by stalling until the crawler gives up and asks again. With `compress=True`
+its HTML pages are sent gzipped (`Content-Encoding: gzip`) to clients that accept it.
 `tests/support/fault_site.py` adds a gate that holds article responses, for kills that must land mid-crawl.
 """
 
@@ -219,7 +220,13 @@ class NewsSite:
     """The site's content, kept in memory and changeable while it is served (see `add`, `change`)."""
 
     def __init__(
-        self, articles: int, *, traps: bool = True, samples: bool = True, slow: float = SLOW
+        self,
+        articles: int,
+        *,
+        traps: bool = True,
+        samples: bool = True,
+        slow: float = SLOW,
+        compress: bool = False,
     ) -> None:
         self.day = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
         self.articles: dict[str, Article] = {}
@@ -228,6 +235,7 @@ class NewsSite:
         self.samples = load_samples() if samples else []
         self.traps = traps
         self.slow = slow
+        self.compress = compress  # HTML gzipped (Content-Encoding) for clients that accept it
         self.hits: dict[str, int] = {}
         # Rendered pages by URL: rendering costs about 1 ms a page, CPU the crawl under test then lacks.
         self.pages: dict[str, bytes] = {}
@@ -401,11 +409,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_response(response.status)
         headers = {"Content-Type": "text/html; charset=utf-8", **response.headers}
+        body = response.body
+        html = headers["Content-Type"].startswith("text/html")
+        if self.server.site.compress and html and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(body)
+            headers["Content-Encoding"] = "gzip"
         for name, value in headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(response.body)
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
