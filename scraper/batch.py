@@ -13,13 +13,16 @@ memory, or crashed in C code), fails alone: its outcome is `failed(key, reason)`
 the next chunks. Workers are forked after the caller has imported what the work needs, so each imports
 it once; they leave Ctrl-C to the caller and die with it.
 
-`in_process(work, items, ...)` does the same in the calling process, for a caller that is itself a
-worker (a task cleaning one input on a Ray cluster): an item fails alone there too."""
+A caller that gets items one at a time (the HTTP service) submits each alone: `workers.submit(work,
+item, ...)` is a future of its outcome, with the same failures and time limit as `map`.
+`in_process(work, items, ...)` does the same as `map` in the calling process, for a caller that is
+itself a worker (a task cleaning one input on a Ray cluster): an item fails alone there too."""
 
 from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -30,7 +33,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from scraper.errors import ExtractError
-from scraper.limits import time_limit
+from scraper.limits import PageTimeout, time_limit
 
 T = TypeVar("T")  # an item
 R = TypeVar("R")  # an item's outcome
@@ -39,18 +42,27 @@ CHUNK_ITEMS = 8  # items sent to a worker at once
 CHUNK_BYTES = 4 * 1024 * 1024  # ...or fewer when they are big
 CHUNKS_PER_WORKER = 3  # in flight: enough to keep a worker busy while the caller reads and writes
 
+# Kinds of failure, passed to `failed` beside the reason, for callers that answer each differently.
+INVALID = "invalid"  # the input is no page (an `ExtractError`): the reason says why
+TIMEOUT = "timeout"  # the work took longer than the time limit
+ERROR = "error"  # the work raised anything else: a bug this item hit
+DIED = "died"  # the worker process died with the item in flight
+
 
 @dataclass(frozen=True, slots=True)
 class _Failed:
     """Why an item's work raised, sent back from the worker in its outcome's place."""
 
     reason: str
+    kind: str
 
 
-def _setup_worker(setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+def _setup_worker(caller: int, setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
     if sys.platform == "linux":  # a worker must not outlive a killed caller (1 = PR_SET_PDEATHSIG)
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+        if os.getppid() != caller:  # killed between the fork and the line above: no signal will come
+            os._exit(1)
     if setup is not None:
         setup(*args)
 
@@ -60,10 +72,12 @@ def _run_one(work: Callable[[T], R], timeout: float | None, item: T) -> R | _Fai
     try:
         with time_limit(timeout):
             return work(item)
+    except PageTimeout as error:
+        return _Failed(str(error), TIMEOUT)
     except ExtractError as error:  # what is wrong with the input: its message says it
-        return _Failed(str(error))
+        return _Failed(str(error), INVALID)
     except Exception as error:
-        return _Failed(f"{type(error).__name__}: {error}")
+        return _Failed(f"{type(error).__name__}: {error}", ERROR)
 
 
 def _run_chunk(work: Callable[[T], R], timeout: float | None, chunk: list[T]) -> list[R | _Failed]:
@@ -76,13 +90,13 @@ def in_process(
     items: Iterable[T],
     *,
     key: Callable[[T], str],
-    failed: Callable[[str, str], R],
+    failed: Callable[[str, str, str], R],
     timeout: float | None = None,
 ) -> Iterator[R]:
     """The outcome of `work` on each item, in this process, in input order; as `Workers.map` gives."""
     for item in items:
         outcome = _run_one(work, timeout, item)
-        yield failed(key(item), outcome.reason) if isinstance(outcome, _Failed) else outcome
+        yield failed(key(item), outcome.reason, outcome.kind) if isinstance(outcome, _Failed) else outcome
 
 
 def _no_size(item: object) -> int:
@@ -101,7 +115,7 @@ class Workers:
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("fork")  # workers inherit what the caller imported
         return ProcessPoolExecutor(
-            self.jobs, mp_context=context, initializer=_setup_worker, initargs=self._setup
+            self.jobs, mp_context=context, initializer=_setup_worker, initargs=(os.getpid(), *self._setup)
         )
 
     def _submit(self, work: Callable[[T], R], timeout: float | None, chunk: list[T]) -> Future[list[Any]]:
@@ -114,6 +128,23 @@ class Workers:
 
     def close(self) -> None:
         self._pool.shutdown(cancel_futures=True)
+
+    def submit(
+        self,
+        work: Callable[[T], R],
+        item: T,
+        *,
+        key: Callable[[T], str],
+        failed: Callable[[str, str, str], R],
+        timeout: float | None = None,
+    ) -> Future[R]:
+        """The outcome of `work` on one item, as a future that never fails: an item that fails has the
+        outcome `failed(key(item), reason, kind)`, as in `map`. Call it from one thread."""
+        keys = [key(item)]
+        outcome: Future[R] = Future()
+        chunk = self._submit(work, timeout, [item])
+        chunk.add_done_callback(lambda done: outcome.set_result(_outcomes(keys, done, failed)[0]))
+        return outcome
 
     def __enter__(self) -> Self:
         return self
@@ -129,16 +160,16 @@ class Workers:
         items: Iterable[T],
         *,
         key: Callable[[T], str],
-        failed: Callable[[str, str], R],
+        failed: Callable[[str, str, str], R],
         ordered: bool = True,
         timeout: float | None = None,
         size: Callable[[T], int] = _no_size,
         chunk_items: int = CHUNK_ITEMS,
     ) -> Iterator[R]:
         """The outcome of `work` (a picklable function) on each item, in input order or as they finish.
-        An item that fails has the outcome `failed(key(item), reason)`. Items are sent in chunks of
-        `chunk_items` (1 for items that each take long), or fewer when their `size` (bytes) adds up to
-        `CHUNK_BYTES`."""
+        An item that fails has the outcome `failed(key(item), reason, kind)`, `kind` one of the kinds
+        above. Items are sent in chunks of `chunk_items` (1 for items that each take long), or fewer
+        when their `size` (bytes) adds up to `CHUNK_BYTES`."""
         limit = self.jobs * CHUNKS_PER_WORKER
         pending: dict[Future[list[Any]], list[str]] = {}  # in submission order, to the chunk's keys
 
@@ -174,15 +205,17 @@ def _chunks(items: Iterable[T], size: Callable[[T], int], chunk_items: int) -> I
         yield chunk
 
 
-def _outcomes(keys: list[str], future: Future[list[Any]], failed: Callable[[str, str], R]) -> list[R]:
+def _outcomes(keys: list[str], future: Future[list[Any]], failed: Callable[[str, str, str], R]) -> list[R]:
     try:
         results = future.result()
     except BrokenProcessPool:
         reason = "the worker process died with this page in flight (killed, out of memory, or crashed)"
+        kind = DIED
     except Exception as error:  # the results could not come back from the worker
-        reason = f"worker failed: {error}"
+        reason, kind = f"worker failed: {error}", ERROR
     else:
         return [
-            failed(k, r.reason) if isinstance(r, _Failed) else r for k, r in zip(keys, results, strict=True)
+            failed(k, r.reason, r.kind) if isinstance(r, _Failed) else r
+            for k, r in zip(keys, results, strict=True)
         ]
-    return [failed(k, reason) for k in keys]
+    return [failed(k, reason, kind) for k in keys]

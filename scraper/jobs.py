@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scraper import pipeline
+from scraper.batch import INVALID
 from scraper.language import kept
 from scraper.sources import Item, RawPage, Unreadable
 from scraper.templates import TemplateStore
@@ -20,6 +21,7 @@ class Outcome:
     source: str
     line: bytes | None = None
     error: str | None = None
+    kind: str | None = None  # the error's kind (`scraper.batch`): the service answers each differently
     explain: str | None = None
     template: tuple[str, str, frozenset[str]] | None = None  # the first pass: what the page adds
     fallback: str | None = None  # the site whose cleaner could not clean the page (the generic one did)
@@ -36,8 +38,8 @@ def size_of(item: Item) -> int:
     return len(item.html) if isinstance(item, RawPage) else 0
 
 
-def failure(source: str, reason: str) -> Outcome:
-    return Outcome(source, error=reason)
+def failure(source: str, reason: str, kind: str = INVALID) -> Outcome:
+    return Outcome(source, error=reason, kind=kind)
 
 
 _store: TemplateStore | None = None  # a worker's site templates (--templates), set by `load_templates`

@@ -21,7 +21,7 @@ from scraper.sinks.records import JsonLines
 from tests.support.commands import clean, clean_from, start_clean, workers_of
 from tests.support.fifo import Fifo
 from tests.support.outputs import line_count, parse_lines
-from tests.support.pages import article_page
+from tests.support.pages import article_page, slow_page
 from tests.support.waiting import wait_for
 from tests.support.warcs import response, write_warc
 
@@ -217,12 +217,6 @@ def test_resume_after_sigkill_finishes_with_every_page_once(tmp_path: Path) -> N
     sources = (tmp_path / "out.jsonl.sources").read_text().splitlines()
     assert sorted(map(json.loads, sources)) == sorted(f"{dump}:{n}" for n in range(1, len(urls) + 1))
     assert sorted(os.listdir(tmp_path)) == ["dump.jsonl", "out.jsonl", "out.jsonl.sources"]
-
-
-def slow_page() -> bytes:
-    """A page that takes seconds to clean (about 9 s; 200,000 paragraphs), where a page takes ~25 ms."""
-    paragraph = "<p>The council voted on the harbour plan after a debate of four hours.</p>"
-    return f"<html><body><h1>Endless</h1>{paragraph * 200_000}</body></html>".encode()
 
 
 def test_a_killed_worker_fails_only_the_pages_in_flight(tmp_path: Path) -> None:

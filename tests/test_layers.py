@@ -1,8 +1,9 @@
 """The layout's one rule, checked on the source (AST): each layer imports only itself and the layers
 below it. The core (`scraper/`) knows no site and no crawl; the cleaners know the core; the pipeline
 (`scraper/pipeline.py`) chooses a cleaner; what runs the pipeline over many pages (the crawl's
-`spiders/`, the batch jobs, the benchmark) uses it; the CLI and the package's API sit on top. Only the
-pipeline and the CLI import `cleaners/` or `spiders/`. The tests and the benchmarks share helpers only
+`spiders/`, the batch jobs, the benchmark) uses it; the HTTP service (`scraper/service/`) runs the batch
+jobs; the CLI and the package's API sit on top. Only the pipeline and the CLI import `cleaners/` or
+`spiders/`. The tests and the benchmarks share helpers only
 through `tests/support`: no test module imports another, nor `conftest.py` (which holds fixtures)."""
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ GROUPS = {
     "scraper.bench": "batch jobs",
     "scraper.shards": "batch jobs",
     "scraper.schedulers": "batch jobs",
+    "scraper.service": "service",
     "scraper.cli": "cli",
     "scraper.__main__": "cli",
 }
@@ -38,7 +40,8 @@ MAY_IMPORT = {
     "crawl": {"core", "pipeline"},
     "batch jobs": {"core", "pipeline"},
     "api": {"core", "pipeline"},
-    "cli": {"core", "cleaners", "pipeline", "crawl", "batch jobs", "api"},
+    "service": {"core", "batch jobs"},
+    "cli": {"core", "cleaners", "pipeline", "crawl", "batch jobs", "api", "service"},
 }
 
 

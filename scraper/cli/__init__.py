@@ -16,7 +16,7 @@ from importlib.metadata import version
 from scraper.errors import UsageError
 from scraper.status import INTERRUPTED, OK, USAGE
 
-COMMANDS = ("bench", "clean", "crawl", "fetch", "seed")
+COMMANDS = ("bench", "clean", "crawl", "fetch", "seed", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

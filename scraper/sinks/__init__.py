@@ -67,7 +67,9 @@ def open_sink(target: str | None, *, format: str | None = None, resume: bool = F
     if is_database(target or ""):
         if format:
             raise UsageError(f"--format is for files, not for the database {target}")
-        return DatabaseSink(target or "", resume=resume)
+        database = DatabaseSink(target or "", resume=resume)
+        database.commit_on_a_timer()
+        return database
     chosen = format_of(target or "", format)
     if target in (None, STDOUT):
         if resume:

@@ -18,6 +18,7 @@ migrated from an older version of this module, on first use (`newsclean_schema` 
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,7 +98,8 @@ class SQLite:
         if not path or not Path(path).parent.is_dir():
             raise UsageError(f"{url}: no folder for the database file (sqlite:///PATH, sqlite:////ABSOLUTE)")
         try:
-            self.db = sqlite3.connect(path, isolation_level=None)
+            # One thread at a time (the sink's lock), but not always the same: see `commit_on_a_timer`.
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
             self.db.execute("PRAGMA synchronous=NORMAL")  # each commit survives a killed process
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -188,6 +190,9 @@ class DatabaseSink:
         self.batch_rows, self.batch_seconds = batch_rows, batch_seconds
         self._batch: list[tuple[str, str, dict[str, Any], bytes]] = []  # key, source, record, its JSON
         self._since = 0.0
+        self._lock = threading.Lock()  # the batch and the connection: the timer's thread shares them
+        self._stopped = threading.Event()
+        self._timer_error: WriteError | None = None
         self._db: SQLite | PostgreSQL = (SQLite if url.startswith("sqlite:") else PostgreSQL)(url)
         with self._writing():
             self._migrate()
@@ -224,24 +229,51 @@ class DatabaseSink:
             elif version < len(MIGRATIONS):
                 db.execute("UPDATE newsclean_schema SET version = %s", (len(MIGRATIONS),))
 
+    def commit_on_a_timer(self) -> None:
+        """Also commit a batch that waited `batch_seconds` from a thread of its own: a run whose input
+        stalls (a pipe, a slow download) blocks before its next `write`, and its articles must not wait
+        for it. (A crawl calls `commit_if_due` on its reactor's timer instead: its `on_commit` touches the
+        crawl state, which belongs to the reactor's thread.) A failure there stops the next `write` or
+        `finish`."""
+
+        def tick() -> None:
+            while not self._stopped.wait(self.batch_seconds):
+                try:
+                    self.commit_if_due()
+                except WriteError as error:
+                    self._timer_error = error
+                    return
+
+        threading.Thread(target=tick, name="database-commits", daemon=True).start()
+
     def write(self, source: str, article: bytes) -> None:
         """`article` is the record's JSON (`Article.to_json()`)."""
+        self._raise_timer_error()
         record = orjson.loads(article)
-        if not self._batch:
-            self._since = time.monotonic()
-        self._batch.append((record["canonical_url"] or record["url"], source, record, article))
+        with self._lock:
+            if not self._batch:
+                self._since = time.monotonic()
+            self._batch.append((record["canonical_url"] or record["url"], source, record, article))
         if len(self._batch) >= self.batch_rows:
             self.commit()
         else:
             self.commit_if_due()
 
     def commit_if_due(self) -> None:
-        """Commit a batch that waited `batch_seconds` (a slow crawl calls it on a timer too)."""
+        """Commit a batch that waited `batch_seconds`."""
         if self._batch and time.monotonic() - self._since >= self.batch_seconds:
             self.commit()
 
     def commit(self) -> None:
         """Write the batch in one transaction."""
+        with self._lock:
+            self._commit()
+
+    def _raise_timer_error(self) -> None:
+        if self._timer_error:
+            raise self._timer_error
+
+    def _commit(self) -> None:
         if not self._batch:
             return
         db, now = self._db, self._db.now()
@@ -269,12 +301,15 @@ class DatabaseSink:
             return bool(self._db.execute(sql, (key, content_hash)))
 
     def finish(self) -> None:
+        self._raise_timer_error()
         self.commit()
 
     def close(self) -> None:
         """Stop: an uncommitted batch is dropped (a resume does it again)."""
-        self._batch.clear()
-        self._db.close()
+        self._stopped.set()
+        with self._lock:
+            self._batch.clear()
+            self._db.close()
 
 
 def _first_line(error: Exception) -> str:
