@@ -21,7 +21,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,19 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{netloc[-1]}"))
 
 
+@contextmanager
+def sqlite_transaction(db: sqlite3.Connection, begin: str = "BEGIN") -> Iterator[None]:
+    """One transaction on a connection in autocommit mode (`isolation_level=None`): committed when the
+    block ends, rolled back when it raises. (The crawl state's SQLite file uses it too.)"""
+    db.execute(begin)
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
 class SQLite:
     json_type, time_type, json_value = "TEXT", "TEXT", "%s"
     errors: tuple[type[Exception], ...] = (sqlite3.Error,)
@@ -112,15 +125,8 @@ class SQLite:
     def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         self.db.executemany(sql.replace("%s", "?"), rows)
 
-    @contextmanager
-    def transaction(self, *, lock: bool = False) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")  # takes the write lock now: a migration runs once
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+    def transaction(self, *, lock: bool = False) -> AbstractContextManager[None]:
+        return sqlite_transaction(self.db, "BEGIN IMMEDIATE")  # the write lock now: a migration runs once
 
     @staticmethod
     def now() -> str:

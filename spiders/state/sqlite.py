@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from scraper.errors import WriteError
+from scraper.sinks.database import sqlite_transaction
 from spiders.state.base import (
     OPEN_VERDICTS,
     UNJUDGED,
@@ -63,13 +64,8 @@ class SQLiteState:
     def _transaction(self) -> Iterator[None]:
         """A write; a full disk or an I/O error raises `WriteError` naming the file."""
         try:
-            self.db.execute("BEGIN")
-            try:
+            with sqlite_transaction(self.db):
                 yield
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode & 0xFF not in (_SQLITE_IOERR, _SQLITE_FULL):
                 raise
