@@ -7,9 +7,11 @@ from __future__ import annotations
 import gzip
 import io
 import random
+import sys
 from pathlib import Path
 
 import orjson
+import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -40,13 +42,15 @@ def test_folders_give_their_page_and_dump_files_in_sorted_order(tmp_path: Path) 
     ):
         (folder / name).write_bytes(b"")
     (folder / "a" / "out.jsonl").write_bytes(b"")  # the run's own output
+    (folder / "a" / "p.html").write_bytes(PAGE)  # after it in the same folder
     single = tmp_path / "single.html"
     single.write_bytes(PAGE)
 
     found = items(single, folder, outputs={str((folder / "a" / "out.jsonl").resolve())})
 
     names = [item.source.removeprefix(str(folder) + "/") for item in found]
-    assert names == [str(single), "A.HTM", "page.html.gz", "z.html"]  # empty dumps give no records
+    # A folder's files first, then its subfolders'; empty dumps give no records.
+    assert names == [str(single), "A.HTM", "page.html.gz", "z.html", "a/p.html"]
     assert isinstance(found[0], RawPage) and found[0].html == PAGE
 
 
@@ -61,15 +65,22 @@ def test_pages_of_other_names_are_told_by_their_first_bytes(tmp_path: Path) -> N
         "expected.json": b'{"body": "<html>"}',
         "logo.png": b"\x89PNG\r\n\x1a\n<html",
         "site.css": b"body { margin: 0 }",
+        "icon.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><title>logo</title></svg>',
+        "feed": b'<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>',
+        "late": b"<!-- " + b"x" * 2000 + b" --><html><p>a page tag only after the first KiB</p>",
     }
     for name, data in {**pages, **others}.items():
         (tmp_path / name).write_bytes(data)
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")  # unreadable: read, so that its error is told
     skipped: list[str] = []
 
     found = items(tmp_path, skipped=skipped)
 
-    assert [item.source for item in found] == sorted(str(tmp_path / name) for name in pages)
-    assert [item.html for item in found] == [pages[name] for name in sorted(pages)]  # type: ignore[union-attr]
+    assert [item.source for item in found] == sorted(str(tmp_path / name) for name in [*pages, "gone"])
+    pages_read = [item.html for item in found if isinstance(item, RawPage)]
+    assert pages_read == [pages[name] for name in sorted(pages)]
+    gone = str(tmp_path / "gone")
+    assert Unreadable(gone, f"[Errno 2] No such file or directory: '{gone}'") in found
     assert skipped == sorted(str(tmp_path / name) for name in others)
 
 
@@ -84,6 +95,11 @@ def test_single_pages_plain_gzipped_and_broken(tmp_path: Path) -> None:
     assert found[:2] == [RawPage(str(tmp_path / "1.html"), PAGE), RawPage(str(tmp_path / "2.html.gz"), PAGE)]
     assert isinstance(found[2], Unreadable) and found[2].source == str(tmp_path / "3.html.gz")
     assert len(found) == 3  # 4.htm is done
+
+
+def test_a_page_on_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(PAGE)))
+    assert items("-", url="https://example.com/p") == [RawPage("-", PAGE, "https://example.com/p")]
 
 
 def test_a_single_page_gets_the_url_given(tmp_path: Path) -> None:
