@@ -200,4 +200,4 @@ def test_a_csv_file_of_other_columns_is_not_resumed(tmp_path: Path, name: str) -
         RecordFile(tmp_path / name, CsvRows(), compression, resume=True)
 
     cannot = "holds other columns than this version writes: cannot resume it"
-    assert str(raised.value) == f"{tmp_path / name}.part {cannot}"  # the copy being resumed
+    assert str(raised.value) == f"{tmp_path / name} {cannot}"  # the file the user named

@@ -16,6 +16,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from scraper.sources import RawPage, Unreadable, read_pages
+from tests.support.warcs import plain_warc
 
 PAGE = b"<html><body><p>The council voted on the harbour plan.</p></body></html>"
 
@@ -234,20 +235,10 @@ def test_unreadable_inputs_are_named_with_the_reason(tmp_path: Path) -> None:
     ]
 
 
-def _plain_warc(*urls: str) -> tuple[bytes, list[int]]:
-    """An uncompressed WARC of HTML responses, and the offset of each record."""
-    stream, offsets = io.BytesIO(), []
-    writer = WARCWriter(stream, gzip=False)
-    for url in urls:
-        offsets.append(stream.tell())
-        _record(writer, url, "200 OK", "text/html", PAGE)
-    return stream.getvalue(), offsets
-
-
 def test_warc_starting_with_garbage_reports_it_once_then_reads_every_record(tmp_path: Path) -> None:
     warc = tmp_path / "c.warc"
     garbage = b"garbage before the first record\r\n"
-    data, offsets = _plain_warc("https://example.com/1", "https://example.com/2")
+    data, offsets = plain_warc(["https://example.com/1", "https://example.com/2"], PAGE)
     warc.write_bytes(garbage + data)
 
     found = items(warc)
@@ -260,8 +251,8 @@ def test_warc_starting_with_garbage_reports_it_once_then_reads_every_record(tmp_
 
 def test_warc_resyncs_past_megabytes_of_garbage_and_cuts_long_reasons(tmp_path: Path) -> None:
     warc = tmp_path / "c.warc"
-    first, _ = _plain_warc("https://example.com/1")
-    second, _ = _plain_warc("https://example.com/2")
+    first, _ = plain_warc(["https://example.com/1"], PAGE)
+    second, _ = plain_warc(["https://example.com/2"], PAGE)
     garbage = b"x" * (3 * 2**20)  # longer than a scanning block
     warc.write_bytes(first + garbage + second)
 

@@ -5,7 +5,6 @@ code in a subprocess, where mutation testing (`make mutation`) cannot see which 
 
 from __future__ import annotations
 
-import io
 import itertools
 from pathlib import Path
 
@@ -19,10 +18,11 @@ from scraper.site_filter import SiteFilter
 from scraper.sources import Counts, RawPage, Reading, Span, Unreadable, read_pages
 from tests.support.pages import article_page
 from tests.support.warc_server import FileServer
-from tests.support.warcs import response, write_warc
+from tests.support.warcs import plain_warc, response, write_warc
 
 STORIES = [(f"https://example.com/{n}", f"Story {n}") for n in range(8)]
 PAGE = article_page("Harbour plan").encode()
+URLS = [url for url, _ in STORIES]
 
 
 def items(*paths: Path | str, **kwargs: object) -> list[RawPage | Unreadable]:
@@ -49,7 +49,7 @@ def test_spans_give_every_record_once_wherever_they_are_cut(tmp_path: Path, shif
         assert counts == Counts(records=len(mine), kept=len(mine))
         read += found
 
-    assert [item.url for item in read] == [url for url, _ in STORIES]  # type: ignore[union-attr]
+    assert [item.url for item in read] == URLS  # type: ignore[union-attr]
 
 
 def test_the_site_filter_keeps_its_sites_pages_and_every_record_is_counted(tmp_path: Path) -> None:
@@ -110,7 +110,7 @@ def test_a_warc_on_a_server_is_read_whole_or_by_span_and_other_dumps_are_refused
         requests = list(server.requests)
 
     assert [item.source for item in whole] == [f"{warc}@{offset}" for offset in offsets]
-    assert [item.url for item in whole] == [url for url, _ in STORIES]  # type: ignore[union-attr]
+    assert [item.url for item in whole] == URLS  # type: ignore[union-attr]
     assert [item.source for item in part] == [f"{warc}@{offset}" for offset in offsets[3:6]]
     only_warcs = "only WARC files (.warc, .warc.gz) are read from servers"
     assert refused == [Unreadable(server.url("b.jsonl"), only_warcs, lost=True)]
@@ -121,17 +121,6 @@ def test_a_warc_on_a_server_is_read_whole_or_by_span_and_other_dumps_are_refused
         ("a.warc.gz", f"bytes={offsets[3]}-"),
         ("gone.warc.gz", None),
     ]
-
-
-def _plain_warc(count: int, lengths: dict[int, int] | None = None) -> tuple[bytes, list[int]]:
-    """An uncompressed WARC of `count` HTML responses (record n with the Content-Length `lengths[n]` if
-    given), and the offset of each record."""
-    stream, offsets = io.BytesIO(), []
-    writer = WARCWriter(stream, gzip=False)
-    for n in range(count):
-        offsets.append(stream.tell())
-        response(writer, f"https://example.com/{n}", PAGE, "text/html", length=(lengths or {}).get(n))
-    return stream.getvalue(), offsets
 
 
 def test_a_revisit_record_is_not_a_page(tmp_path: Path) -> None:
@@ -172,17 +161,15 @@ def test_each_corrupt_region_is_reported_once_and_every_other_record_read(tmp_pa
 
 
 def test_each_kind_of_damage_is_reported_at_its_record_with_its_reason(tmp_path: Path) -> None:
-    data, offsets = _plain_warc(2)
+    data, offsets = plain_warc(URLS[:2], PAGE)
     (tmp_path / "trailing.warc").write_bytes(data + b"trailing bytes\r\n")
     (tmp_path / "cut.warc").write_bytes(data[:-40])
-    wrong, wrong_offsets = _plain_warc(3, {1: len(PAGE) + 200})
+    wrong, wrong_offsets = plain_warc(URLS[:3], PAGE, {1: len(PAGE) + 200})
     (tmp_path / "length.warc").write_bytes(wrong)
 
     def read(name: str) -> list[tuple[str, str | None]]:
         path = tmp_path / name
-        return [
-            (item.source.removeprefix(f"{path}@"), getattr(item, "reason", None)) for item in items(path)
-        ]
+        return [(item.source.removeprefix(f"{path}@"), getattr(item, "reason", None)) for item in items(path)]
 
     assert read("trailing.warc") == [
         ("0", None),

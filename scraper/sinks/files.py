@@ -163,7 +163,7 @@ class RecordFile:
             return True
         if header.startswith(start):
             return False
-        raise UsageError(f"{stream.name} holds other columns than this version writes: cannot resume it")
+        raise UsageError(f"{self.path} holds other columns than this version writes: cannot resume it")
 
     def _blocks(self, stream: BinaryIO) -> Iterator[tuple[int, int]]:
         """(end offset, records so far) after each complete block (a record, or a member of records)."""

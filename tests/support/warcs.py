@@ -41,6 +41,19 @@ def write_warc(path: Path, pages: Iterable[tuple[str, str]], *, compress: bool =
     return offsets
 
 
+def plain_warc(
+    urls: Iterable[str], body: bytes, lengths: dict[int, int] | None = None
+) -> tuple[bytes, list[int]]:
+    """An uncompressed WARC in memory of one HTML response per URL (record n with the Content-Length
+    `lengths[n]` if given, to make it wrong), and the offset of each record."""
+    stream, offsets = io.BytesIO(), []
+    writer = WARCWriter(stream, gzip=False)
+    for n, url in enumerate(urls):
+        offsets.append(stream.tell())
+        response(writer, url, body, "text/html", length=(lengths or {}).get(n))
+    return stream.getvalue(), offsets
+
+
 @dataclass(frozen=True)
 class Record:
     file: str
