@@ -28,8 +28,8 @@ from cleaners.base import lead_once_first, pop_credits
 from cleaners.boilerplate import DROP_SELECTORS, dateline_of, drop_text
 from cleaners.generic_lead import standfirst
 from cleaners.generic_prune import HEADLINE_CHARS, main_article, prune
-from scraper.article import has_words, word_count
-from scraper.blocks import IMAGE_SOURCES, Block, Figure, absolute, align, blocks, figure_of
+from scraper.article import BodyImage, has_words, word_count
+from scraper.blocks import IMAGE_SOURCES, Block, absolute, align, blocks, figure_of
 from scraper.dates import is_date_line
 from scraper.invariants import SHORT_SHARE
 from scraper.page import Cleaned, Page
@@ -232,10 +232,10 @@ def _with_page_figures(block: Block, page: Page) -> Block:
     return Block(block, runs=block.runs, **{**block._fields(), "figures": figures})
 
 
-def _page_figure(figure: Figure, page: Page) -> Figure | None:
+def _page_figure(figure: BodyImage, page: Page) -> BodyImage | None:
     for img in page.tree.css("img"):
         sources = (img.attributes.get(key) for key in IMAGE_SOURCES)
-        if any(absolute(source, page.base) == figure.src for source in sources):
+        if any(absolute(source, page.base) == figure.url for source in sources):
             holder = img.parent if img.parent is not None and img.parent.tag == "picture" else img
             holder = holder.parent if holder.parent is not None and holder.parent.tag == "figure" else holder
             return figure_of(holder, page.base)

@@ -55,7 +55,7 @@ class Link:
     url: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class BodyImage:
     """An image in the article's text: its absolute address and what the page says of it."""
 

@@ -25,6 +25,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scraper.article import BodyImage
 from scraper.text import BLOCK_TAGS, fold_whitespace, paragraphs, walk
 
 
@@ -37,17 +38,6 @@ class Run:
     strong: bool = False
     code: bool = False
     href: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """An image shown in the article: its absolute address, and what the page says of it."""
-
-    src: str
-    alt: str | None = None
-    caption: str | None = None
-    width: int | None = None
-    height: int | None = None
 
 
 class Block(str):
@@ -65,7 +55,7 @@ class Block(str):
     header: bool
     row_start: bool
     runs: tuple[Run, ...]
-    figures: tuple[Figure, ...]
+    figures: tuple[BodyImage, ...]
     cells: tuple[Block, ...]
 
     def __new__(
@@ -78,7 +68,7 @@ class Block(str):
         ordered: bool = False,
         header: bool = False,
         row_start: bool = False,
-        figures: tuple[Figure, ...] = (),
+        figures: tuple[BodyImage, ...] = (),
         cells: tuple[Block, ...] = (),
     ) -> Block:
         block = super().__new__(cls, text)
@@ -181,7 +171,7 @@ def caption_of(img: LexborNode) -> str | None:
     return None
 
 
-def figure_of(node: LexborNode, base: str | None) -> Figure | None:
+def figure_of(node: LexborNode, base: str | None) -> BodyImage | None:
     """The figure an `<img>`, `<picture>` or `<figure>` shows; None when it shows no image."""
     img = node if node.tag == "img" else node.css_first("img")
     if img is None:
@@ -195,7 +185,7 @@ def figure_of(node: LexborNode, base: str | None) -> Figure | None:
         caption = fold_whitespace(attrs.get("data-caption") or "") or None
     else:
         caption = caption_of(node if node.tag == "figure" else img)
-    return Figure(src, alt, caption, _number(attrs.get("width")), _number(attrs.get("height")))
+    return BodyImage(src, alt, caption, _number(attrs.get("width")), _number(attrs.get("height")))
 
 
 def keep_dropped_figures(body: LexborNode, drops: tuple[str, ...], base: str | None) -> None:
@@ -207,7 +197,7 @@ def keep_dropped_figures(body: LexborNode, drops: tuple[str, ...], base: str | N
     for node in body.css("figure"):
         if node.mem_id in dropped and (figure := figure_of(node, base)) is not None:
             attrs = {
-                "src": figure.src,
+                "src": figure.url,
                 "alt": figure.alt or "",
                 "data-caption": figure.caption,
                 "width": figure.width,
@@ -276,7 +266,7 @@ def blocks(root: LexborNode, base: str | None) -> list[Block]:
     out: list[Block] = []
     parts: list[tuple[str, tuple[bool, bool, bool, str | None]]] = []
     kind: dict[str, Any] | None = None
-    figures: list[Figure] = []
+    figures: list[BodyImage] = []
     context = _Context([], base)
     row_open = False
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from itertools import groupby
 
 from scraper.article import BodyImage, Link
-from scraper.blocks import Block, Figure, Run
+from scraper.blocks import Block, Run
 from scraper.text import join_paragraphs
 
 BODY_FORMATS = ("text", "markdown", "html")
@@ -137,11 +137,11 @@ def _md_url(url: str) -> str:
     return url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
 
 
-def _md_figure(figure: Figure) -> str:
+def _md_figure(figure: BodyImage) -> str:
     alt = _md_escape(figure.alt or "")
     caption = (figure.caption or "").replace("\\", "\\\\").replace('"', '\\"')
     title = f' "{caption}"' if caption else ""
-    return f"![{alt}](<{_md_url(figure.src)}>{title})"
+    return f"![{alt}](<{_md_url(figure.url)}>{title})"
 
 
 def markdown(paras: list[str]) -> str:
@@ -240,8 +240,8 @@ def _html_run(run: Run) -> str:
     return text
 
 
-def _html_figure(figure: Figure) -> str:
-    attrs = f'src="{_h(figure.src)}" alt="{_h(figure.alt or "")}"'
+def _html_figure(figure: BodyImage) -> str:
+    attrs = f'src="{_h(figure.url)}" alt="{_h(figure.alt or "")}"'
     if figure.width:
         attrs += f' width="{figure.width}"'
     if figure.height:
@@ -320,8 +320,4 @@ def links(paras: list[str]) -> list[Link]:
 
 def images(paras: list[str]) -> list[BodyImage]:
     """The article's images: absolute address, alt text, caption, width and height where given."""
-    return [
-        BodyImage(f.src, f.alt, f.caption, f.width, f.height)
-        for para in map(_block, paras)
-        for f in para.figures
-    ]
+    return [figure for para in map(_block, paras) for figure in para.figures]
